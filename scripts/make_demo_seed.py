@@ -1,7 +1,8 @@
 """Regenerates src/keyprojects/core/demo/seed_projects.json from the sample lists in ../shared/data.
 
 The sample lists carry the seed reports' real projects and amounts plus synthetic ones; their .expected.jsonl rows are
-hand-checked. The demo ships this JSON so that it runs without ../shared. Run: .venv/bin/python scripts/make_demo_seed.py
+hand-checked. The demo ships this JSON so that it runs without ../shared.
+Run: .venv/bin/python scripts/make_demo_seed.py
 """
 
 import json
@@ -28,8 +29,14 @@ def main() -> None:
     for row in hanting:
         row["leader"], row["unit"], row["list"] = "", "", "district"
     out = ROOT / "src/keyprojects/core/demo/seed_projects.json"
-    out.write_text(json.dumps({"source": "../shared/data sample lists (see scripts/make_demo_seed.py)",
-                               "projects": weifang + hanting}, ensure_ascii=False, indent=0), encoding="utf-8")
+    out.write_text(
+        json.dumps(
+            {"source": "../shared/data sample lists (see scripts/make_demo_seed.py)", "projects": weifang + hanting},
+            ensure_ascii=False,
+            indent=0,
+        ),
+        encoding="utf-8",
+    )
     print(f"{len(weifang)} + {len(hanting)} projects → {out}")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
 
@@ -17,8 +17,8 @@ M = TypeVar("M", bound=models.Model)
 
 def access_object(user: Any, queryset: models.QuerySet[M], pk: Any) -> M:
     try:
-        return queryset.for_user(user).get(pk=pk)  # type: ignore[attr-defined, no-any-return]
-    except (queryset.model.DoesNotExist, ValueError, TypeError) as exc:
+        return queryset.for_user(user).get(pk=pk)  # type: ignore[attr-defined]
+    except (ObjectDoesNotExist, ValueError, TypeError) as exc:
         raise Http404("未找到该记录，或您无权查看。") from exc
 
 

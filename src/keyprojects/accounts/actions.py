@@ -16,8 +16,16 @@ USER_FIELDS = ("username", "full_name", "role", "is_active")
 
 
 @transaction.atomic
-def do_create_user(actor: Actor, username: str, password: str, role: str, full_name: str = "",
-                   regions: list[Any] | None = None, units: list[Any] | None = None, person: Any = None) -> User:
+def do_create_user(
+    actor: Actor,
+    username: str,
+    password: str,
+    role: str,
+    full_name: str = "",
+    regions: list[Any] | None = None,
+    units: list[Any] | None = None,
+    person: Any = None,
+) -> User:
     if role not in Role.values:
         raise ValidationError({"role": f"未知的角色：{role}（可选：{'、'.join(Role.values)}）"})
     if User.objects.filter(username=username).exists():
@@ -32,8 +40,12 @@ def do_create_user(actor: Actor, username: str, password: str, role: str, full_n
     user.scope_units.set(units or [])
     record_create(actor, user, USER_FIELDS)
     if regions or units:
-        record(actor, AuditAction.UPDATE, user, {"负责范围": [None, "、".join(str(x) for x in [*(regions or []),
-                                                                                         *(units or [])])]})
+        record(
+            actor,
+            AuditAction.UPDATE,
+            user,
+            {"负责范围": [None, "、".join(str(x) for x in [*(regions or []), *(units or [])])]},
+        )
     return user
 
 

@@ -16,13 +16,23 @@ class User(AbstractUser):
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices, default=Role.REPORTER)
     full_name = models.CharField(_("姓名"), max_length=50, blank=True)
     scope_regions = models.ManyToManyField(
-        "regions.Region", blank=True, related_name="scoped_users", verbose_name=_("负责区域"),
+        "regions.Region",
+        blank=True,
+        related_name="scoped_users",
+        verbose_name=_("负责区域"),
         help_text=_("可见范围包括所选区域及其所有下级区域"),
     )
-    scope_units = models.ManyToManyField("directory.Unit", blank=True, related_name="scoped_users",
-                                         verbose_name=_("负责单位"))
-    person = models.OneToOneField("directory.Person", null=True, blank=True, on_delete=models.SET_NULL,
-                                  related_name="user", verbose_name=_("对应人员"))
+    scope_units = models.ManyToManyField(
+        "directory.Unit", blank=True, related_name="scoped_users", verbose_name=_("负责单位")
+    )
+    person = models.OneToOneField(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        verbose_name=_("对应人员"),
+    )
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
 
     class Meta:

@@ -20,8 +20,18 @@ USERS_MANAGE = "accounts.manage_users"
 AUDIT_VIEW_ALL = "audit.view_all"
 
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    Role.ADMIN: frozenset({VIEW, PROJECT_CHANGE, PROJECT_DELETE, PLAN_APPROVE, REGION_CHANGE, DIRECTORY_CHANGE,
-                           USERS_MANAGE, AUDIT_VIEW_ALL}),
+    Role.ADMIN: frozenset(
+        {
+            VIEW,
+            PROJECT_CHANGE,
+            PROJECT_DELETE,
+            PLAN_APPROVE,
+            REGION_CHANGE,
+            DIRECTORY_CHANGE,
+            USERS_MANAGE,
+            AUDIT_VIEW_ALL,
+        }
+    ),
     Role.SUPERVISOR: frozenset({VIEW, PROJECT_CHANGE, PLAN_APPROVE, DIRECTORY_CHANGE}),
     Role.REGION_ADMIN: frozenset({VIEW, PROJECT_CHANGE, PROJECT_DELETE, DIRECTORY_CHANGE, USERS_MANAGE}),
     Role.REPORTER: frozenset({VIEW}),

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts import actions
-from keyprojects.accounts.models import ApiToken
+from keyprojects.accounts.models import ApiToken, User
 from keyprojects.accounts.scope import scope_of
 from keyprojects.core.web import ui_actor
 
@@ -26,16 +26,23 @@ class LogoutView(auth_views.LogoutView):
 @require_http_methods(["GET", "POST"])
 def profile(request: HttpRequest) -> HttpResponse:
     """The user's own page: role, scope and API tokens."""
+    user = request.user
+    assert isinstance(user, User)  # login_required
     new_token = None
     if request.method == "POST":
-        _, new_token = actions.do_create_token(ui_actor(request), request.user, request.POST.get("name", "")[:100])
+        _, new_token = actions.do_create_token(ui_actor(request), user, request.POST.get("name", "")[:100])
     scope = scope_of(request.user)
-    return render(request, "accounts/profile.html", {
-        "tokens": request.user.api_tokens.filter(revoked=False).order_by("-created_at"),  # type: ignore[union-attr]
-        "new_token": new_token, "scope": scope,
-        "scope_regions": request.user.scope_regions.all(),  # type: ignore[union-attr]
-        "scope_units": request.user.scope_units.all(),  # type: ignore[union-attr]
-    })
+    return render(
+        request,
+        "accounts/profile.html",
+        {
+            "tokens": user.api_tokens.filter(revoked=False).order_by("-created_at"),
+            "new_token": new_token,
+            "scope": scope,
+            "scope_regions": user.scope_regions.all(),
+            "scope_units": user.scope_units.all(),
+        },
+    )
 
 
 @login_required

@@ -48,7 +48,15 @@ def display_value(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    return {name: display_value(getattr(obj, name)) for name in fields}
+    """Field values as a person reads them; a choice field gives its label (签约, not "signed")."""
+    values = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        value = getattr(obj, name)
+        if getattr(field, "choices", None) and value not in (None, ""):
+            value = str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
+        values[name] = display_value(value)
+    return values
 
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
@@ -74,13 +82,19 @@ def record(actor: Actor, action: str, obj: models.Model, changes: dict[str, Any]
     )
 
 
-def record_create(actor: Actor, obj: models.Model, fields: list[str] | tuple[str, ...], message: str = "") -> AuditEntry:
+def record_create(
+    actor: Actor, obj: models.Model, fields: list[str] | tuple[str, ...], message: str = ""
+) -> AuditEntry:
     after = snapshot(obj, fields)
-    return record(actor, AuditAction.CREATE, obj, {k: [None, v] for k, v in after.items() if v not in (None, "")},
-                  message)
+    return record(
+        actor, AuditAction.CREATE, obj, {k: [None, v] for k, v in after.items() if v not in (None, "")}, message
+    )
 
 
-def record_delete(actor: Actor, obj: models.Model, fields: list[str] | tuple[str, ...], message: str = "") -> AuditEntry:
+def record_delete(
+    actor: Actor, obj: models.Model, fields: list[str] | tuple[str, ...], message: str = ""
+) -> AuditEntry:
     before = snapshot(obj, fields)
-    return record(actor, AuditAction.DELETE, obj, {k: [v, None] for k, v in before.items() if v not in (None, "")},
-                  message)
+    return record(
+        actor, AuditAction.DELETE, obj, {k: [v, None] for k, v in before.items() if v not in (None, "")}, message
+    )

@@ -35,8 +35,14 @@ class AuditQuerySet(models.QuerySet):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField(_("时间"), db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+", verbose_name=_("操作人"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("操作人"),
+    )
     actor_label = models.CharField(_("操作人"), max_length=150)  # kept when the user is gone
     source = models.CharField(_("来源"), max_length=10, choices=AuditSource.choices)
     request_id = models.UUIDField(null=True, blank=True)
@@ -67,3 +73,18 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise PermissionError("audit entries are append-only")
+
+    def labelled_changes(self) -> list[tuple[str, Any, Any]]:
+        """(label, before, after) with the model's verbose field names; keys that are not fields are labels already."""
+        model = ContentType.objects.get_for_id(self.content_type_id).model_class()
+        rows = []
+        for key, pair in self.changes.items():
+            label = key
+            if model is not None:
+                try:
+                    label = str(model._meta.get_field(key).verbose_name)  # type: ignore[union-attr]
+                except Exception:  # noqa: BLE001 - free-text keys such as "计划投资"
+                    label = key
+            before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
+            rows.append((label, before, after))
+        return rows

@@ -15,4 +15,6 @@ def audit_log(request: HttpRequest) -> HttpResponse:
     """The whole log, for administrators; everyone else sees an object's changes on its own page."""
     require_perm(request.user, AUDIT_VIEW_ALL)
     qs = AuditEntry.objects.select_related("content_type").order_by("-at", "-id")
-    return render(request, "audit/audit_log.html", {"page": paginate(request, qs), "query": query_without_page(request)})
+    return render(
+        request, "audit/audit_log.html", {"page": paginate(request, qs), "query": query_without_page(request)}
+    )

@@ -1,6 +1,5 @@
 """The REST API: token auth, one router per room, errors mapped to HTTP the same way everywhere."""
 
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
@@ -12,7 +11,7 @@ api = NinjaAPI(
     title="重点项目督导平台 API",
     version="1",
     description="与网页相同的数据范围与校验。认证：`Authorization: Bearer <令牌>`（在“我的账号”页面生成）。"
-                "金额字段接受数字（万元）或“15亿元”“1,500万”等文字。",
+    "金额字段接受数字（万元）或“15亿元”“1,500万”等文字。",
     auth=TokenAuth(),
     urls_namespace="api",
 )
@@ -25,8 +24,15 @@ def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpRes
 
 @api.exception_handler(VersionConflict)
 def on_conflict(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc), "current_version": exc.current.version,  # type: ignore[attr-defined]
-                                         "changes": exc.changes()}, status=409)
+    return api.create_response(
+        request,
+        {
+            "detail": str(exc),
+            "current_version": exc.current.version,  # type: ignore[attr-defined]
+            "changes": exc.changes(),
+        },
+        status=409,
+    )
 
 
 @api.exception_handler(ValidationError)

@@ -106,7 +106,9 @@ def database_from_url(url: str) -> dict[str, object]:
             "TEST": {"NAME": os.environ.get("KEYPROJECTS_TEST_DB_NAME") or None},
         }
     if parsed.scheme == "sqlite":
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": unquote(parsed.path) or str(DATA_DIR / "keyprojects.sqlite3")}
+        # sqlite:///relative.db and sqlite:////absolute/path.db, as SQLAlchemy and dj-database-url write them
+        name = unquote(parsed.path)[1:] if parsed.path.startswith("/") else unquote(parsed.path)
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": name or str(DATA_DIR / "keyprojects.sqlite3")}
     raise ValueError(f"DATABASE_URL: unsupported scheme {parsed.scheme!r} (use postgres:// or sqlite://)")
 
 

@@ -1,6 +1,5 @@
 """Shared API pieces: the actor of an API call, money input, pagination."""
 
-
 from decimal import Decimal
 from typing import Annotated, Any
 

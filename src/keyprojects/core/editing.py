@@ -54,8 +54,15 @@ def create(actor: Actor, obj: M, audit_fields: tuple[str, ...], message: str = "
     return obj
 
 
-def update(actor: Actor, model: type[M], pk: Any, expected_version: int | None, values: dict[str, Any],
-           audit_fields: tuple[str, ...], message: str = "") -> M:
+def update(
+    actor: Actor,
+    model: type[M],
+    pk: Any,
+    expected_version: int | None,
+    values: dict[str, Any],
+    audit_fields: tuple[str, ...],
+    message: str = "",
+) -> M:
     """Apply `values` to the object if its version is still `expected_version`; audit the fields that changed."""
     obj = lock_for_update(model, pk, expected_version)
     before = snapshot(obj, audit_fields)
@@ -71,8 +78,14 @@ def update(actor: Actor, model: type[M], pk: Any, expected_version: int | None, 
     return obj
 
 
-def delete(actor: Actor, model: type[M], pk: Any, expected_version: int | None, audit_fields: tuple[str, ...],
-           message: str = "") -> None:
+def delete(
+    actor: Actor,
+    model: type[M],
+    pk: Any,
+    expected_version: int | None,
+    audit_fields: tuple[str, ...],
+    message: str = "",
+) -> None:
     obj = lock_for_update(model, pk, expected_version)
     record_delete(actor, obj, audit_fields, message)
     try:

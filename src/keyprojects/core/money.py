@@ -2,7 +2,8 @@
 
 Money is stored as ``Decimal`` in 万元 (the unit of the official forms). Users type amounts the way they are written in
 government documents: "15亿元", "1.5亿", "15000万元", "1,500万", "十五亿元", "103.3亿", "3.6千万元". This module turns
-such text into an exact ``Decimal`` number of 万元, or raises :class:`MoneyError` with a message a civil servant can act on.
+such text into an exact ``Decimal`` number of 万元, or raises :class:`MoneyError` with a message a civil servant
+can act on.
 """
 
 from __future__ import annotations
@@ -37,8 +38,30 @@ UNIT_FACTORS_WAN: dict[str, Decimal] = {
 }
 _UNITS_BY_LENGTH = sorted(UNIT_FACTORS_WAN, key=len, reverse=True)
 
-_DIGITS = {"零": 0, "〇": 0, "○": 0, "一": 1, "壹": 1, "二": 2, "贰": 2, "两": 2, "三": 3, "叁": 3, "四": 4, "肆": 4,
-           "五": 5, "伍": 5, "六": 6, "陆": 6, "七": 7, "柒": 7, "八": 8, "捌": 8, "九": 9, "玖": 9}
+_DIGITS = {
+    "零": 0,
+    "〇": 0,
+    "○": 0,
+    "一": 1,
+    "壹": 1,
+    "二": 2,
+    "贰": 2,
+    "两": 2,
+    "三": 3,
+    "叁": 3,
+    "四": 4,
+    "肆": 4,
+    "五": 5,
+    "伍": 5,
+    "六": 6,
+    "陆": 6,
+    "七": 7,
+    "柒": 7,
+    "八": 8,
+    "捌": 8,
+    "九": 9,
+    "玖": 9,
+}
 _SMALL_UNITS = {"十": 10, "拾": 10, "百": 100, "佰": 100, "千": 1000, "仟": 1000}
 _CHINESE_NUMBER_RE = re.compile(r"^[零〇○一壹二贰两三叁四肆五伍六陆七柒八捌九玖十拾百佰千仟万亿点]+$")
 _ARABIC_RE = re.compile(r"^[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
@@ -73,7 +96,9 @@ def parse_chinese_number(text: str) -> Decimal:
             head, _, text = text.partition(big_name)
             if not head:
                 raise MoneyError(f"“{big_name}”前缺少数字")
-            total += _parse_below_wan(head) * big_value if big_name == "万" else int(parse_chinese_number(head)) * big_value
+            total += (
+                _parse_below_wan(head) * big_value if big_name == "万" else int(parse_chinese_number(head)) * big_value
+            )
     return Decimal(total + (_parse_below_wan(text) if text else 0))
 
 
@@ -183,7 +208,7 @@ def to_yi(wan: Decimal) -> Decimal:
 
 
 def format_wan(wan: Decimal | None) -> str:
-    """"36000" → "36000万元"; used in forms so that what is shown parses back to the same amount."""
+    """ "36000" → "36000万元"; used in forms so that what is shown parses back to the same amount."""
     if wan is None:
         return ""
     return f"{_strip(Decimal(wan))}万元"

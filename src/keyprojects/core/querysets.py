@@ -20,4 +20,3 @@ class ScopedQuerySet(models.QuerySet):
         if condition is None:
             return self.all()
         return self.filter(condition)
-

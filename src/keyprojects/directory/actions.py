@@ -15,8 +15,11 @@ from keyprojects.directory.models import Person, TaskForce, Unit
 UNIT_FIELDS = ("name", "short_name", "kind", "region", "phone")
 PERSON_FIELDS = ("name", "title", "region", "unit", "phone", "is_leader")
 TASK_FORCE_FIELDS = ("name", "region", "unit", "head")
-FIELDS: dict[type[models.Model], tuple[str, ...]] = {Unit: UNIT_FIELDS, Person: PERSON_FIELDS,
-                                                     TaskForce: TASK_FORCE_FIELDS}
+FIELDS: dict[type[models.Model], tuple[str, ...]] = {
+    Unit: UNIT_FIELDS,
+    Person: PERSON_FIELDS,
+    TaskForce: TASK_FORCE_FIELDS,
+}
 
 
 def _authorise(actor: Actor, region: Any) -> None:

@@ -1,6 +1,5 @@
 """/api/units and /api/people — the same scoping and validation as the pages."""
 
-
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -111,7 +110,7 @@ def update_unit(request: HttpRequest, unit_id: int, payload: UnitPatch) -> Unit:
     unit = access_object(request.auth, Unit.objects.all(), unit_id)  # type: ignore[attr-defined]
     data = payload.dict(exclude_unset=True)
     version = require_version(data.pop("version", None))
-    return actions.do_update_entry(api_actor(request), unit, version, **_resolve(request.auth, data))  # type: ignore[no-any-return, attr-defined]
+    return actions.do_update_entry(api_actor(request), unit, version, **_resolve(request.auth, data))  # type: ignore[attr-defined]
 
 
 @router.delete("units/{int:unit_id}", response={204: None}, summary="删除责任单位（须带 version）")
@@ -145,7 +144,7 @@ def update_person(request: HttpRequest, person_id: int, payload: PersonPatch) ->
     person = access_object(request.auth, Person.objects.all(), person_id)  # type: ignore[attr-defined]
     data = payload.dict(exclude_unset=True)
     version = require_version(data.pop("version", None))
-    return actions.do_update_entry(api_actor(request), person, version, **_resolve(request.auth, data))  # type: ignore[no-any-return, attr-defined]
+    return actions.do_update_entry(api_actor(request), person, version, **_resolve(request.auth, data))  # type: ignore[attr-defined]
 
 
 @router.delete("people/{int:person_id}", response={204: None}, summary="删除人员（须带 version）")

@@ -19,8 +19,9 @@ class Unit(VersionedModel):
     name = models.CharField(_("单位名称"), max_length=100)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     kind = models.CharField(_("类型"), max_length=20, choices=UnitKind.choices, default=UnitKind.DEPARTMENT)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="units",
-                               verbose_name=_("所属区域"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="units", verbose_name=_("所属区域")
+    )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
 
     objects = UnitQuerySet.as_manager()
@@ -46,10 +47,12 @@ class PersonQuerySet(ScopedQuerySet):
 class Person(VersionedModel):
     name = models.CharField(_("姓名"), max_length=50)
     title = models.CharField(_("职务"), max_length=100, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="people",
-                               verbose_name=_("所属区域"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people",
-                             verbose_name=_("所在单位"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="people", verbose_name=_("所属区域")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="people", verbose_name=_("所在单位")
+    )
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     is_leader = models.BooleanField(_("包靠领导"), default=False)
 
@@ -71,12 +74,15 @@ class TaskForceQuerySet(ScopedQuerySet):
 
 class TaskForce(VersionedModel):
     name = models.CharField(_("专班名称"), max_length=100)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="task_forces",
-                               verbose_name=_("所属区域"))
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="task_forces",
-                             verbose_name=_("牵头单位"))
-    head = models.ForeignKey(Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="heads",
-                             verbose_name=_("专班负责人"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="task_forces", verbose_name=_("所属区域")
+    )
+    unit = models.ForeignKey(
+        Unit, null=True, blank=True, on_delete=models.SET_NULL, related_name="task_forces", verbose_name=_("牵头单位")
+    )
+    head = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.SET_NULL, related_name="heads", verbose_name=_("专班负责人")
+    )
     members = models.ManyToManyField(Person, blank=True, related_name="task_forces", verbose_name=_("成员"))
 
     objects = TaskForceQuerySet.as_manager()

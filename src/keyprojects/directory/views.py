@@ -34,12 +34,30 @@ class Kind:
 
 
 KINDS = {
-    "units": Kind(Unit, UnitForm, "责任单位", (("name", "单位名称"), ("get_kind_display", "类型"), ("region", "所属区域"),
-                                               ("project_count", "项目数"))),
-    "people": Kind(Person, PersonForm, "人员", (("name", "姓名"), ("title", "职务"), ("region", "所属区域"),
-                                              ("unit", "所在单位"), ("project_count", "包靠项目数"))),
-    "taskforces": Kind(TaskForce, TaskForceForm, "工作专班", (("name", "专班名称"), ("region", "所属区域"),
-                                                         ("head", "负责人"), ("project_count", "项目数"))),
+    "units": Kind(
+        Unit,
+        UnitForm,
+        "责任单位",
+        (("name", "单位名称"), ("get_kind_display", "类型"), ("region", "所属区域"), ("project_count", "项目数")),
+    ),
+    "people": Kind(
+        Person,
+        PersonForm,
+        "人员",
+        (
+            ("name", "姓名"),
+            ("title", "职务"),
+            ("region", "所属区域"),
+            ("unit", "所在单位"),
+            ("project_count", "包靠项目数"),
+        ),
+    ),
+    "taskforces": Kind(
+        TaskForce,
+        TaskForceForm,
+        "工作专班",
+        (("name", "专班名称"), ("region", "所属区域"), ("head", "负责人"), ("project_count", "项目数")),
+    ),
 }
 
 
@@ -51,7 +69,7 @@ def _kind(kind: str) -> Kind:
 
 def _queryset(kind: Kind, user: Any) -> Any:
     qs = kind.model.objects.for_user(user).select_related("region")  # type: ignore[attr-defined]
-    related = {Unit: "projects", Person: "led_projects", TaskForce: "projects"}[kind.model]
+    related = {Unit: "projects", Person: "led_projects", TaskForce: "projects"}[kind.model]  # type: ignore[index]
     if kind.model is not Unit:
         qs = qs.select_related("unit" if kind.model is Person else "head")
     return qs.annotate(project_count=Count(related, distinct=True)).order_by("region__path", "name")
@@ -64,9 +82,18 @@ def entry_list(request: HttpRequest, kind: str) -> HttpResponse:
     text = request.GET.get("q", "").strip()
     if text:
         qs = qs.filter(Q(name__icontains=text))
-    return render(request, "directory/entry_list.html", {
-        "kind": kind, "spec": spec, "page": paginate(request, qs), "query": query_without_page(request), "q": text,
-        "can_change": has_perm(request.user, DIRECTORY_CHANGE)})
+    return render(
+        request,
+        "directory/entry_list.html",
+        {
+            "kind": kind,
+            "spec": spec,
+            "page": paginate(request, qs),
+            "query": query_without_page(request),
+            "q": text,
+            "can_change": has_perm(request.user, DIRECTORY_CHANGE),
+        },
+    )
 
 
 @login_required
@@ -79,17 +106,28 @@ def entry_detail(request: HttpRequest, kind: str, pk: int) -> HttpResponse:
         projects = obj.led_projects.select_related("region", "unit")
     else:
         projects = obj.projects.select_related("region", "leader")
-    return render(request, "directory/entry_detail.html", {
-        "kind": kind, "spec": spec, "obj": obj, "projects": projects.order_by("code")[:200],
-        "members": obj.members.all() if isinstance(obj, TaskForce) else None,
-        "audit_entries": entries_for(obj), "can_change": has_perm(request.user, DIRECTORY_CHANGE)})
+    return render(
+        request,
+        "directory/entry_detail.html",
+        {
+            "kind": kind,
+            "spec": spec,
+            "obj": obj,
+            "projects": projects.order_by("code")[:200],
+            "members": obj.members.all() if isinstance(obj, TaskForce) else None,
+            "audit_entries": entries_for(obj),
+            "can_change": has_perm(request.user, DIRECTORY_CHANGE),
+        },
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpResponse:
     spec = _kind(kind)
-    obj = access_object(request.user, spec.model.objects.all(), pk) if pk else None
+    obj: Unit | Person | TaskForce | None = (
+        access_object(request.user, spec.model._default_manager.all(), pk) if pk else None  # type: ignore[assignment]
+    )
     require_perm(request.user, DIRECTORY_CHANGE)
     if request.method == "POST":
         form = spec.form(request.POST, user=request.user)  # type: ignore[call-arg]
@@ -106,12 +144,12 @@ def entry_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
                 apply_validation_error(form, exc)
             else:
                 messages.success(request, "已保存。")
-                return redirect("directory:detail", kind=kind, pk=obj.pk)  # type: ignore[union-attr]
+                return redirect("directory:detail", kind=kind, pk=obj.pk)
     else:
         initial: dict[str, Any] = {}
         if obj is not None:
             initial = {name: getattr(obj, name) for name in spec.form.base_fields if name not in ("version", "members")}
-            initial["version"] = obj.version  # type: ignore[attr-defined]
+            initial["version"] = obj.version
             if isinstance(obj, TaskForce):
                 initial["members"] = list(obj.members.all())
         form = spec.form(initial=initial, user=request.user)  # type: ignore[call-arg]

@@ -28,9 +28,27 @@ from keyprojects.projects.models import (
 )
 from keyprojects.regions.models import Region
 
-PROJECT_FIELDS = ("national_code", "name", "owner", "region", "address", "industry", "category", "level",
-                  "total_investment_wan", "scope", "start_year", "end_year", "stage", "stage_since", "leader", "unit",
-                  "task_force", "person_in_charge", "tags")
+PROJECT_FIELDS = (
+    "national_code",
+    "name",
+    "owner",
+    "region",
+    "address",
+    "industry",
+    "category",
+    "level",
+    "total_investment_wan",
+    "scope",
+    "start_year",
+    "end_year",
+    "stage",
+    "stage_since",
+    "leader",
+    "unit",
+    "task_force",
+    "person_in_charge",
+    "tags",
+)
 EDITABLE_PROJECT_FIELDS = tuple(f for f in PROJECT_FIELDS if f not in ("stage", "stage_since"))
 MILESTONE_FIELDS = ("kind", "actual_date", "note")
 BATCH_FIELDS = ("kind", "title", "region", "date", "venue", "reported_count", "reported_total_wan", "source")
@@ -58,8 +76,10 @@ def do_create_project(actor: Actor, **values: Any) -> Project:
     project.save()
     project.code = _project_code(project.region, project.pk)
     project.save(update_fields=["code"])
-    StageTransition.objects.create(project=project, from_stage="", to_stage=project.stage, on=project.stage_since,
-                                   actor=actor.user, note="建档")
+    assert project.stage_since is not None
+    StageTransition.objects.create(
+        project=project, from_stage="", to_stage=project.stage, on=project.stage_since, actor=actor.user, note="建档"
+    )
     record_create(actor, project, ("code", *PROJECT_FIELDS))
     return project
 
@@ -82,8 +102,9 @@ def do_delete_project(actor: Actor, project: Project, expected_version: int | No
 
 
 @transaction.atomic
-def do_change_stage(actor: Actor, project: Project, expected_version: int | None, stage: str, on: dt.date,
-                    note: str = "") -> Project:
+def do_change_stage(
+    actor: Actor, project: Project, expected_version: int | None, stage: str, on: dt.date, note: str = ""
+) -> Project:
     """Move the project along its lifecycle. Going back needs a reason; a date in the future is refused."""
     _authorise_project(actor, PROJECT_CHANGE, project.region)
     if stage not in STAGE_ORDER:
@@ -98,8 +119,9 @@ def do_change_stage(actor: Actor, project: Project, expected_version: int | None
     if locked.stage_since and on < locked.stage_since:
         raise ValidationError({"on": f"日期不能早于上一阶段的开始日期（{locked.stage_since}）。"})
     before = snapshot(locked, ("stage", "stage_since"))
-    StageTransition.objects.create(project=locked, from_stage=locked.stage, to_stage=stage, on=on, actor=actor.user,
-                                   note=note)
+    StageTransition.objects.create(
+        project=locked, from_stage=locked.stage, to_stage=stage, on=on, actor=actor.user, note=note
+    )
     locked.stage, locked.stage_since = stage, on
     locked.version += 1
     locked.save(update_fields=["stage", "stage_since", "version", "updated_at"])
@@ -124,9 +146,17 @@ def _validate_curve(curve: list[Any] | None) -> list[float] | None:
     return values
 
 
-def _new_version(actor: Actor, plan: AnnualPlan, number: int, planned_investment_wan: Decimal | None,
-                 milestones: dict[str, dt.date], monthly_curve: list[Any] | None, targets: str, reason: str,
-                 status: str) -> PlanVersion:
+def _new_version(
+    actor: Actor,
+    plan: AnnualPlan,
+    number: int,
+    planned_investment_wan: Decimal | None,
+    milestones: dict[str, dt.date],
+    monthly_curve: list[Any] | None,
+    targets: str,
+    reason: str,
+    status: str,
+) -> PlanVersion:
     if planned_investment_wan is not None and planned_investment_wan < 0:
         raise ValidationError({"planned_investment_wan": "计划投资不能为负数。"})
     unknown = set(milestones) - set(MilestoneKind.values)
@@ -137,9 +167,15 @@ def _new_version(actor: Actor, plan: AnnualPlan, number: int, planned_investment
             raise ValidationError({"milestones": f"{MilestoneKind(kind).label}计划日期不合理：{day}"})
     now = clock.now()
     version = PlanVersion.objects.create(
-        plan=plan, number=number, planned_investment_wan=planned_investment_wan,
-        monthly_curve=_validate_curve(monthly_curve), targets=targets, reason=reason, status=status,
-        created_by=actor.user, decided_by=actor.user if status == PlanStatus.APPROVED else None,
+        plan=plan,
+        number=number,
+        planned_investment_wan=planned_investment_wan,
+        monthly_curve=_validate_curve(monthly_curve),
+        targets=targets,
+        reason=reason,
+        status=status,
+        created_by=actor.user,
+        decided_by=actor.user if status == PlanStatus.APPROVED else None,
         decided_at=now if status == PlanStatus.APPROVED else None,
     )
     PlannedMilestone.objects.bulk_create(
@@ -151,24 +187,33 @@ def _new_version(actor: Actor, plan: AnnualPlan, number: int, planned_investment
 def _version_summary(version: PlanVersion | None) -> dict[str, Any]:
     if version is None:
         return {}
-    summary: dict[str, Any] = {"版本": version.number, "计划投资": snapshot(version, ("planned_investment_wan",))[
-        "planned_investment_wan"]}
+    summary: dict[str, Any] = {
+        "版本": version.number,
+        "计划投资": snapshot(version, ("planned_investment_wan",))["planned_investment_wan"],
+    }
     for m in version.milestones.all():
         summary[m.get_kind_display()] = m.planned_date.isoformat()
     return summary
 
 
 @transaction.atomic
-def do_create_plan(actor: Actor, project: Project, year: int, planned_investment_wan: Decimal | None,
-                   milestones: dict[str, dt.date] | None = None, monthly_curve: list[Any] | None = None,
-                   targets: str = "") -> AnnualPlan:
+def do_create_plan(
+    actor: Actor,
+    project: Project,
+    year: int,
+    planned_investment_wan: Decimal | None,
+    milestones: dict[str, dt.date] | None = None,
+    monthly_curve: list[Any] | None = None,
+    targets: str = "",
+) -> AnnualPlan:
     """Put the project on a year's list. Version 1 is approved at once: it is the original and the baseline."""
     _authorise_project(actor, PROJECT_CHANGE, project.region)
     if AnnualPlan.objects.filter(project=project, year=year).exists():
         raise ValidationError({"year": f"该项目已有{year}年度计划；调整计划请提交新版本。"})
     plan = AnnualPlan.objects.create(project=project, year=year)
-    version = _new_version(actor, plan, 1, planned_investment_wan, milestones or {}, monthly_curve, targets, "",
-                           PlanStatus.APPROVED)
+    version = _new_version(
+        actor, plan, 1, planned_investment_wan, milestones or {}, monthly_curve, targets, "", PlanStatus.APPROVED
+    )
     plan.original = plan.baseline = plan.current = version
     plan.save(update_fields=["original", "baseline", "current"])
     record(actor, AuditAction.CREATE, plan, {k: [None, v] for k, v in _version_summary(version).items()})
@@ -176,10 +221,17 @@ def do_create_plan(actor: Actor, project: Project, year: int, planned_investment
 
 
 @transaction.atomic
-def do_propose_plan_change(actor: Actor, plan: AnnualPlan, expected_version: int | None,
-                           planned_investment_wan: Decimal | None, milestones: dict[str, dt.date],
-                           reason: str, monthly_curve: list[Any] | None = None, targets: str = "",
-                           approve: bool = False) -> PlanVersion:
+def do_propose_plan_change(
+    actor: Actor,
+    plan: AnnualPlan,
+    expected_version: int | None,
+    planned_investment_wan: Decimal | None,
+    milestones: dict[str, dt.date],
+    reason: str,
+    monthly_curve: list[Any] | None = None,
+    targets: str = "",
+    approve: bool = False,
+) -> PlanVersion:
     """A changed plan is a new version; earlier versions stay. Approving it makes it the new baseline."""
     _authorise_project(actor, PROJECT_CHANGE, plan.project.region)
     if not reason.strip():
@@ -190,8 +242,17 @@ def do_propose_plan_change(actor: Actor, plan: AnnualPlan, expected_version: int
     if locked.current and locked.current.status == PlanStatus.PROPOSED:
         raise ValidationError("已有待审批的计划调整，请先审批或驳回。")
     number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
-    version = _new_version(actor, locked, number, planned_investment_wan, milestones, monthly_curve, targets, reason,
-                           PlanStatus.APPROVED if approve else PlanStatus.PROPOSED)
+    version = _new_version(
+        actor,
+        locked,
+        number,
+        planned_investment_wan,
+        milestones,
+        monthly_curve,
+        targets,
+        reason,
+        PlanStatus.APPROVED if approve else PlanStatus.PROPOSED,
+    )
     before = _version_summary(locked.current)
     locked.current = version
     if approve:
@@ -199,8 +260,13 @@ def do_propose_plan_change(actor: Actor, plan: AnnualPlan, expected_version: int
     locked.version += 1
     locked.save()
     after = _version_summary(version)
-    record(actor, AuditAction.UPDATE, locked, {k: [before.get(k), after.get(k)] for k in after
-                                               if before.get(k) != after.get(k)}, f"计划调整：{reason}")
+    record(
+        actor,
+        AuditAction.UPDATE,
+        locked,
+        {k: [before.get(k), after.get(k)] for k in after if before.get(k) != after.get(k)},
+        f"计划调整：{reason}",
+    )
     return version
 
 
@@ -223,9 +289,13 @@ def do_decide_plan_version(actor: Actor, version: PlanVersion, approve: bool, co
         plan_locked.current = plan_locked.baseline
     plan_locked.version += 1
     plan_locked.save()
-    record(actor, AuditAction.UPDATE, plan_locked,
-           {"基准计划": [None, f"第{locked.number}版"]} if approve else {"第{}版".format(locked.number): ["待审批", "已驳回"]},
-           comment or ("批准计划调整" if approve else "驳回计划调整"))
+    record(
+        actor,
+        AuditAction.UPDATE,
+        plan_locked,
+        {"基准计划": [None, f"第{locked.number}版"]} if approve else {f"第{locked.number}版": ["待审批", "已驳回"]},
+        comment or ("批准计划调整" if approve else "驳回计划调整"),
+    )
     return locked
 
 
@@ -233,8 +303,14 @@ def do_decide_plan_version(actor: Actor, version: PlanVersion, approve: bool, co
 
 
 @transaction.atomic
-def do_set_milestone_actual(actor: Actor, project: Project, kind: str, actual_date: dt.date | None,
-                            note: str = "", expected_version: int | None = None) -> Milestone:
+def do_set_milestone_actual(
+    actor: Actor,
+    project: Project,
+    kind: str,
+    actual_date: dt.date | None,
+    note: str = "",
+    expected_version: int | None = None,
+) -> Milestone:
     """Record the date a milestone was met (or clear it). Used by the UI, the API and accepted news facts."""
     _authorise_project(actor, PROJECT_CHANGE, project.region)
     if kind not in MilestoneKind.values:
@@ -245,8 +321,9 @@ def do_set_milestone_actual(actor: Actor, project: Project, kind: str, actual_da
     if milestone is None:
         milestone = Milestone(project=project, kind=kind, actual_date=actual_date, note=note)
         return editing.create(actor, milestone, MILESTONE_FIELDS)
-    return editing.update(actor, Milestone, milestone.pk, expected_version, {"actual_date": actual_date, "note": note},
-                          MILESTONE_FIELDS)
+    return editing.update(
+        actor, Milestone, milestone.pk, expected_version, {"actual_date": actual_date, "note": note}, MILESTONE_FIELDS
+    )
 
 
 # --- batch events ----------------------------------------------------------------------------------------------
@@ -264,8 +341,9 @@ def do_create_batch_event(actor: Actor, projects: list[Project] | None = None, *
 
 
 @transaction.atomic
-def do_update_batch_event(actor: Actor, event: BatchEvent, expected_version: int | None,
-                          projects: list[Project] | None = None, **values: Any) -> BatchEvent:
+def do_update_batch_event(
+    actor: Actor, event: BatchEvent, expected_version: int | None, projects: list[Project] | None = None, **values: Any
+) -> BatchEvent:
     _authorise_project(actor, PROJECT_CHANGE, event.region)
     event = editing.update(actor, BatchEvent, event.pk, expected_version, values, BATCH_FIELDS)
     if projects is not None:

@@ -1,6 +1,5 @@
 """/api/projects — the same selectors and actions as the pages."""
 
-
 from decimal import Decimal
 from typing import Any
 
@@ -107,13 +106,18 @@ class ProjectFilters(Schema):
     sort: str = ""
 
 
-RELATED = {"region_id": ("region", Region), "leader_id": ("leader", Person), "unit_id": ("unit", Unit),
-           "task_force_id": ("task_force", TaskForce), "person_in_charge_id": ("person_in_charge", Person)}
+RELATED = {
+    "region_id": ("region", Region),
+    "leader_id": ("leader", Person),
+    "unit_id": ("unit", Unit),
+    "task_force_id": ("task_force", TaskForce),
+    "person_in_charge_id": ("person_in_charge", Person),
+}
 
 
 def _resolve(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     """Turn *_id fields into objects the user can see; an id outside the scope is reported as not found."""
-    values = {}
+    values: dict[str, Any] = {}
     for key, value in data.items():
         if key in RELATED:
             field, model = RELATED[key]
@@ -140,10 +144,13 @@ def _base(user: Any) -> Any:
 def list_projects(request: HttpRequest, filters: Query[ProjectFilters]) -> Any:
     user = request.auth  # type: ignore[attr-defined]
     wanted: dict[str, Any] = {k: v for k, v in filters.dict().items() if v not in (None, "") and k != "sort"}
-    for key, field, model in (("region_id", "region", Region), ("leader_id", "leader", Person),
-                              ("unit_id", "unit", Unit)):
+    for key, field, model in (
+        ("region_id", "region", Region),
+        ("leader_id", "leader", Person),
+        ("unit_id", "unit", Unit),
+    ):
         if key in wanted:
-            wanted[field] = model.objects.for_user(user).filter(pk=wanted.pop(key)).first()  # type: ignore[attr-defined]
+            wanted[field] = model.objects.for_user(user).filter(pk=wanted.pop(key)).first()
             if wanted[field] is None:
                 return Project.objects.none()
     return selectors.project_list(user, wanted, sort=filters.sort)

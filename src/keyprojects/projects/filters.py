@@ -12,21 +12,36 @@ from keyprojects.projects.choices import INDUSTRIES, Category, Level, Stage
 from keyprojects.projects.selectors import regions_for_filter
 from keyprojects.regions.models import Region
 
-SORT_CHOICES = [("", "默认（按区域）"), ("-investment", "总投资从高到低"), ("investment", "总投资从低到高"),
-                ("-plan", "年度计划投资从高到低"), ("name", "项目名称"), ("code", "项目编号"), ("-updated", "最近更新")]
+SORT_CHOICES = [
+    ("", "默认（按区域）"),
+    ("-investment", "总投资从高到低"),
+    ("investment", "总投资从低到高"),
+    ("-plan", "年度计划投资从高到低"),
+    ("name", "项目名称"),
+    ("code", "项目编号"),
+    ("-updated", "最近更新"),
+]
 
 
 class ProjectFilterForm(StyledForm):
-    q = forms.CharField(label="搜索", required=False,
-                        widget=forms.TextInput(attrs={"placeholder": "项目名称、建设单位、编号、地点"}))
-    region = forms.ModelChoiceField(label="区域", queryset=Region.objects.none(), required=False, empty_label="全部区域")
-    industry = forms.ChoiceField(label="产业领域", required=False, choices=[("", "全部领域")] + [(i, i) for i in INDUSTRIES])
+    q = forms.CharField(
+        label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "项目名称、建设单位、编号、地点"})
+    )
+    region = forms.ModelChoiceField(
+        label="区域", queryset=Region.objects.none(), required=False, empty_label="全部区域"
+    )
+    industry = forms.ChoiceField(
+        label="产业领域", required=False, choices=[("", "全部领域")] + [(i, i) for i in INDUSTRIES]
+    )
     category = forms.ChoiceField(label="项目类型", required=False, choices=[("", "全部类型")] + list(Category.choices))
     level = forms.ChoiceField(label="项目级别", required=False, choices=[("", "全部级别")] + list(Level.choices))
     stage = forms.ChoiceField(label="所处阶段", required=False, choices=[("", "全部阶段")] + list(Stage.choices))
-    leader = forms.ModelChoiceField(label="包靠领导", queryset=Person.objects.none(), required=False,
-                                    empty_label="全部领导")
-    unit = forms.ModelChoiceField(label="责任单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位")
+    leader = forms.ModelChoiceField(
+        label="包靠领导", queryset=Person.objects.none(), required=False, empty_label="全部领导"
+    )
+    unit = forms.ModelChoiceField(
+        label="责任单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
+    )
     sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:

@@ -15,14 +15,19 @@ from keyprojects.regions.models import Region
 
 class ProjectForm(VersionedFormMixin, forms.Form):
     name = forms.CharField(label="项目名称", max_length=200)
-    national_code = forms.CharField(label="全国投资项目代码", max_length=24, required=False,
-                                    validators=[validate_national_code],
-                                    help_text="24位，如 2020-370785-26-03-033286；没有可不填")
+    national_code = forms.CharField(
+        label="全国投资项目代码",
+        max_length=24,
+        required=False,
+        validators=[validate_national_code],
+        help_text="24位，如 2020-370785-26-03-033286；没有可不填",
+    )
     owner = forms.CharField(label="建设单位", max_length=200, required=False)
     region = forms.ModelChoiceField(label="所属区域", queryset=Region.objects.none())
     address = forms.CharField(label="建设地点", max_length=300, required=False)
-    industry = forms.CharField(label="产业领域", max_length=50, required=False,
-                               widget=forms.TextInput(attrs={"list": "industry-options"}))
+    industry = forms.CharField(
+        label="产业领域", max_length=50, required=False, widget=forms.TextInput(attrs={"list": "industry-options"})
+    )
     category = forms.ChoiceField(label="项目类型", choices=Category.choices)
     level = forms.ChoiceField(label="项目级别", choices=[("", "—")] + list(Level.choices), required=False)
     total_investment_wan = MoneyField(label="总投资", required=False)
@@ -81,10 +86,13 @@ class PlanForm(VersionedFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         for kind in MilestoneKind:
             self.fields[f"ms_{kind.value}"] = forms.DateField(
-                label=f"{kind.label}计划日期", required=False, widget=forms.DateInput(attrs={"type": "date"}))
+                label=f"{kind.label}计划日期", required=False, widget=forms.DateInput(attrs={"type": "date"})
+            )
 
     def milestones(self) -> dict[str, Any]:
-        return {k.value: self.cleaned_data[f"ms_{k.value}"] for k in MilestoneKind if self.cleaned_data.get(f"ms_{k.value}")}
+        return {
+            k.value: self.cleaned_data[f"ms_{k.value}"] for k in MilestoneKind if self.cleaned_data.get(f"ms_{k.value}")
+        }
 
 
 class MilestoneForm(VersionedFormMixin, forms.Form):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -13,7 +15,7 @@ from keyprojects.core.querysets import ScopedQuerySet
 from keyprojects.projects.choices import BatchKind, Category, Level, MilestoneKind, PlanStatus, Stage
 from keyprojects.projects.validators import validate_national_code
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
 
 class ProjectQuerySet(ScopedQuerySet):
@@ -24,12 +26,14 @@ class ProjectQuerySet(ScopedQuerySet):
 
 class Project(VersionedModel):
     code = models.CharField(_("项目编号"), max_length=32, unique=True, help_text=_("平台内编号，自动生成"))
-    national_code = models.CharField(_("全国投资项目代码"), max_length=24, unique=True, null=True, blank=True,
-                                     validators=[validate_national_code])
+    national_code = models.CharField(
+        _("全国投资项目代码"), max_length=24, unique=True, null=True, blank=True, validators=[validate_national_code]
+    )
     name = models.CharField(_("项目名称"), max_length=200)
     owner = models.CharField(_("建设单位"), max_length=200, blank=True)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="projects",
-                               verbose_name=_("所属区域"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="projects", verbose_name=_("所属区域")
+    )
     address = models.CharField(_("建设地点"), max_length=300, blank=True)
     industry = models.CharField(_("产业领域"), max_length=50, blank=True)
     category = models.CharField(_("项目类型"), max_length=10, choices=Category.choices, default=Category.NEW)
@@ -40,14 +44,38 @@ class Project(VersionedModel):
     end_year = models.PositiveSmallIntegerField(_("结束年份"), null=True, blank=True)
     stage = models.CharField(_("所处阶段"), max_length=20, choices=Stage.choices, default=Stage.SIGNED)
     stage_since = models.DateField(_("进入本阶段日期"), null=True, blank=True)
-    leader = models.ForeignKey("directory.Person", null=True, blank=True, on_delete=models.SET_NULL,
-                               related_name="led_projects", verbose_name=_("包靠领导"))
-    unit = models.ForeignKey("directory.Unit", null=True, blank=True, on_delete=models.SET_NULL,
-                             related_name="projects", verbose_name=_("责任单位"))
-    task_force = models.ForeignKey("directory.TaskForce", null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="projects", verbose_name=_("工作专班"))
-    person_in_charge = models.ForeignKey("directory.Person", null=True, blank=True, on_delete=models.SET_NULL,
-                                         related_name="projects_in_charge", verbose_name=_("具体责任人"))
+    leader = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="led_projects",
+        verbose_name=_("包靠领导"),
+    )
+    unit = models.ForeignKey(
+        "directory.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("责任单位"),
+    )
+    task_force = models.ForeignKey(
+        "directory.TaskForce",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+        verbose_name=_("工作专班"),
+    )
+    person_in_charge = models.ForeignKey(
+        "directory.Person",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects_in_charge",
+        verbose_name=_("具体责任人"),
+    )
     tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("以逗号分隔"))
 
     objects = ProjectQuerySet.as_manager()
@@ -58,11 +86,16 @@ class Project(VersionedModel):
         ordering = ("region__path", "code")
         constraints = [
             models.UniqueConstraint(fields=["region", "name"], name="project_unique_name_in_region"),
-            models.CheckConstraint(condition=Q(total_investment_wan__gte=0) | Q(total_investment_wan__isnull=True),
-                                   name="project_investment_not_negative"),
             models.CheckConstraint(
-                condition=Q(start_year__isnull=True) | Q(end_year__isnull=True) | Q(end_year__gte=models.F("start_year")),
-                name="project_years_ordered"),
+                condition=Q(total_investment_wan__gte=0) | Q(total_investment_wan__isnull=True),
+                name="project_investment_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(end_year__gte=models.F("start_year")),
+                name="project_years_ordered",
+            ),
         ]
         indexes = [models.Index(fields=["industry"]), models.Index(fields=["category"]), models.Index(fields=["stage"])]
 
@@ -85,8 +118,9 @@ class StageTransition(models.Model):
     from_stage = models.CharField(_("原阶段"), max_length=20, choices=Stage.choices, blank=True)
     to_stage = models.CharField(_("新阶段"), max_length=20, choices=Stage.choices)
     on = models.DateField(_("日期"))
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                              related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     note = models.CharField(_("说明"), max_length=300, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -112,12 +146,15 @@ class AnnualPlan(VersionedModel):
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plans", verbose_name=_("项目"))
     year = models.PositiveSmallIntegerField(_("年度"))
-    original = models.ForeignKey("PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("原始计划"))
-    baseline = models.ForeignKey("PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                 verbose_name=_("基准计划"))
-    current = models.ForeignKey("PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name=_("最新计划"))
+    original = models.ForeignKey(
+        "PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("原始计划")
+    )
+    baseline = models.ForeignKey(
+        "PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("基准计划")
+    )
+    current = models.ForeignKey(
+        "PlanVersion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("最新计划")
+    )
 
     objects = AnnualPlanQuerySet.as_manager()
 
@@ -148,11 +185,13 @@ class PlanVersion(models.Model):
     targets = models.TextField(_("年度目标"), blank=True)
     reason = models.CharField(_("调整原因"), max_length=300, blank=True)
     status = models.CharField(_("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.PROPOSED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
-    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
-                                   related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     decided_at = models.DateTimeField(null=True, blank=True)
 
     objects = PlanVersionQuerySet.as_manager()
@@ -163,8 +202,10 @@ class PlanVersion(models.Model):
         ordering = ("plan", "number")
         constraints = [
             models.UniqueConstraint(fields=["plan", "number"], name="planversion_unique_number"),
-            models.CheckConstraint(condition=Q(planned_investment_wan__gte=0) | Q(planned_investment_wan__isnull=True),
-                                   name="planversion_investment_not_negative"),
+            models.CheckConstraint(
+                condition=Q(planned_investment_wan__gte=0) | Q(planned_investment_wan__isnull=True),
+                name="planversion_investment_not_negative",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -227,8 +268,9 @@ class BatchEvent(VersionedModel):
 
     kind = models.CharField(_("活动类型"), max_length=10, choices=BatchKind.choices)
     title = models.CharField(_("名称"), max_length=200)
-    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="batch_events",
-                               verbose_name=_("区域"))
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, related_name="batch_events", verbose_name=_("区域")
+    )
     date = models.DateField(_("日期"))
     venue = models.CharField(_("主会场"), max_length=200, blank=True)
     projects = models.ManyToManyField(Project, blank=True, related_name="batch_events", verbose_name=_("项目"))
@@ -247,5 +289,13 @@ class BatchEvent(VersionedModel):
         return self.title
 
 
-__all__ = ["AnnualPlan", "BatchEvent", "Milestone", "PlanVersion", "PlannedMilestone", "Project", "StageTransition",
-           "TimestampedModel"]
+__all__ = [
+    "AnnualPlan",
+    "BatchEvent",
+    "Milestone",
+    "PlanVersion",
+    "PlannedMilestone",
+    "Project",
+    "StageTransition",
+    "TimestampedModel",
+]

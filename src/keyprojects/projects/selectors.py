@@ -18,13 +18,20 @@ from keyprojects.regions.choices import RegionLevel
 from keyprojects.regions.models import Region
 
 SORTS = {
-    "code": "code", "-code": "-code",
-    "name": "name", "-name": "-name",
-    "investment": "total_investment_wan", "-investment": "-total_investment_wan",
-    "plan": "plan_investment_wan", "-plan": "-plan_investment_wan",
-    "region": "region__path", "-region": "-region__path",
-    "stage": "stage", "-stage": "-stage",
-    "updated": "updated_at", "-updated": "-updated_at",
+    "code": "code",
+    "-code": "-code",
+    "name": "name",
+    "-name": "-name",
+    "investment": "total_investment_wan",
+    "-investment": "-total_investment_wan",
+    "plan": "plan_investment_wan",
+    "-plan": "-plan_investment_wan",
+    "region": "region__path",
+    "-region": "-region__path",
+    "stage": "stage",
+    "-stage": "-stage",
+    "updated": "updated_at",
+    "-updated": "-updated_at",
 }
 
 
@@ -55,8 +62,13 @@ def project_list(user: Any, filters: dict[str, Any], sort: str = "", year: int |
         qs = qs.filter(plans__year=filters["on_list_year"])
     text = (filters.get("q") or "").strip()
     if text:
-        qs = qs.filter(Q(name__icontains=text) | Q(owner__icontains=text) | Q(code__icontains=text)
-                       | Q(national_code__icontains=text) | Q(address__icontains=text))
+        qs = qs.filter(
+            Q(name__icontains=text)
+            | Q(owner__icontains=text)
+            | Q(code__icontains=text)
+            | Q(national_code__icontains=text)
+            | Q(address__icontains=text)
+        )
     return qs.order_by(SORTS.get(sort, "region__path"), "code")
 
 
@@ -98,8 +110,15 @@ def plan_views(project: Project) -> list[PlanView]:
     """Each year's plan with variance of the current plan and of the actual dates against original and baseline."""
     plans = (
         AnnualPlan.objects.filter(project=project)
-        .prefetch_related(Prefetch("versions", queryset=PlanVersion.objects.prefetch_related("milestones")
-                                   .select_related("created_by", "decided_by").order_by("number")))
+        .select_related("original", "baseline", "current")
+        .prefetch_related(
+            Prefetch(
+                "versions",
+                queryset=PlanVersion.objects.prefetch_related("milestones")
+                .select_related("created_by", "decided_by")
+                .order_by("number"),
+            )
+        )
         .order_by("-year")
     )
     actual = {m.kind: m.actual_date for m in Milestone.objects.filter(project=project)}
@@ -109,36 +128,50 @@ def plan_views(project: Project) -> list[PlanView]:
         versions = list(plan.versions.all())
         by_id = {v.pk: v for v in versions}
 
-        def dates(version_id: int | None) -> dict[str, dt.date]:
+        def dates(version_id: int | None, by_id: dict[int, PlanVersion] = by_id) -> dict[str, dt.date]:
             version = by_id.get(version_id) if version_id else None
             return {m.kind: m.planned_date for m in version.milestones.all()} if version else {}
 
         original, baseline, current = dates(plan.original_id), dates(plan.baseline_id), dates(plan.current_id)
         rows = []
         for kind in MilestoneKind:
-            if kind.value not in original and kind.value not in baseline and kind.value not in current \
-                    and actual.get(kind.value) is None:
+            if (
+                kind.value not in original
+                and kind.value not in baseline
+                and kind.value not in current
+                and actual.get(kind.value) is None
+            ):
                 continue
             done = actual.get(kind.value)
             if done is not None and done.year != plan.year and kind.value not in current:
                 continue
-            rows.append(MilestoneVariance(
-                kind=kind.value, label=str(kind.label), original=original.get(kind.value),
-                baseline=baseline.get(kind.value), current=current.get(kind.value), actual=done,
-                delay_vs_original=_delay(original.get(kind.value), done, today),
-                delay_vs_baseline=_delay(baseline.get(kind.value), done, today),
-            ))
+            rows.append(
+                MilestoneVariance(
+                    kind=kind.value,
+                    label=str(kind.label),
+                    original=original.get(kind.value),
+                    baseline=baseline.get(kind.value),
+                    current=current.get(kind.value),
+                    actual=done,
+                    delay_vs_original=_delay(original.get(kind.value), done, today),
+                    delay_vs_baseline=_delay(baseline.get(kind.value), done, today),
+                )
+            )
 
-        def invest(version_id: int | None) -> Decimal | None:
+        def invest(version_id: int | None, by_id: dict[int, PlanVersion] = by_id) -> Decimal | None:
             version = by_id.get(version_id) if version_id else None
             return version.planned_investment_wan if version else None
 
         cur, orig, base = invest(plan.current_id), invest(plan.original_id), invest(plan.baseline_id)
-        views.append(PlanView(
-            plan=plan, versions=versions, milestones=rows,
-            investment_vs_original=(cur - orig) if cur is not None and orig is not None else None,
-            investment_vs_baseline=(cur - base) if cur is not None and base is not None else None,
-        ))
+        views.append(
+            PlanView(
+                plan=plan,
+                versions=versions,
+                milestones=rows,
+                investment_vs_original=(cur - orig) if cur is not None and orig is not None else None,
+                investment_vs_baseline=(cur - base) if cur is not None and base is not None else None,
+            )
+        )
     return views
 
 
@@ -154,8 +187,9 @@ def project_detail_context(project: Project) -> dict[str, Any]:
 
 
 def get_project_for_detail(user: Any) -> QuerySet[Project]:
-    return projects_for(user).select_related("region", "leader", "unit", "task_force", "task_force__head",
-                                             "person_in_charge")
+    return projects_for(user).select_related(
+        "region", "leader", "unit", "task_force", "task_force__head", "person_in_charge"
+    )
 
 
 def batch_events_for(user: Any) -> QuerySet[BatchEvent]:
@@ -169,11 +203,16 @@ def dashboard_summary(user: Any) -> dict[str, Any]:
     totals = qs.aggregate(count=Count("pk"), total=Sum("total_investment_wan"))
     by_category = {row["category"]: row["n"] for row in qs.values("category").annotate(n=Count("pk"))}
     by_stage = {row["stage"]: row["n"] for row in qs.values("stage").annotate(n=Count("pk"))}
-    plan_total = (AnnualPlan.objects.for_user(user).filter(year=year)
-                  .aggregate(n=Count("pk"), total=Sum("current__planned_investment_wan")))
+    plan_total = (
+        AnnualPlan.objects.for_user(user)
+        .filter(year=year)
+        .aggregate(n=Count("pk"), total=Sum("current__planned_investment_wan"))
+    )
     by_region = list(
         qs.filter(region__level__in=[RegionLevel.COUNTY, RegionLevel.ZONE, RegionLevel.TOWN])
-        .values("region__name").annotate(n=Count("pk"), total=Sum("total_investment_wan")).order_by("-n")[:20]
+        .values("region__name")
+        .annotate(n=Count("pk"), total=Sum("total_investment_wan"))
+        .order_by("-n")[:20]
     )
     batches = list(batch_events_for(user)[:8])
     return {
@@ -191,9 +230,11 @@ def dashboard_summary(user: Any) -> dict[str, Any]:
 
 def regions_for_filter(user: Any) -> QuerySet[Region]:
     """Regions a user can filter by: cities, districts and zones in scope (towns would make the list unusable)."""
-    return Region.objects.for_user(user).filter(
-        level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.ZONE]
-    ).order_by("path")
+    return (
+        Region.objects.for_user(user)
+        .filter(level__in=[RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY, RegionLevel.ZONE])
+        .order_by("path")
+    )
 
 
 __all__ = ["PlannedMilestone", "dashboard_summary", "project_list", "plan_views"]

@@ -26,8 +26,12 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     qs = selectors.project_list(request.user, filters, sort=request.GET.get("sort", ""))
     page = paginate(request, qs)
-    context = {"form": form, "page": page, "query": query_without_page(request),
-               "can_change": has_perm(request.user, PROJECT_CHANGE)}
+    context = {
+        "form": form,
+        "page": page,
+        "query": query_without_page(request),
+        "can_change": has_perm(request.user, PROJECT_CHANGE),
+    }
     template = "projects/_project_table.html" if request.htmx else "projects/project_list.html"  # type: ignore[attr-defined]
     return render(request, template, context)
 
@@ -36,8 +40,11 @@ def project_list(request: HttpRequest) -> HttpResponse:
 def project_detail(request: HttpRequest, pk: int) -> HttpResponse:
     project = access_object(request.user, selectors.get_project_for_detail(request.user), pk)
     context = selectors.project_detail_context(project)
-    context.update(can_change=has_perm(request.user, PROJECT_CHANGE), can_delete=has_perm(request.user, PROJECT_DELETE),
-                   can_approve=has_perm(request.user, PLAN_APPROVE))
+    context.update(
+        can_change=has_perm(request.user, PROJECT_CHANGE),
+        can_delete=has_perm(request.user, PROJECT_DELETE),
+        can_approve=has_perm(request.user, PLAN_APPROVE),
+    )
     return render(request, "projects/project_detail.html", context)
 
 
@@ -67,8 +74,9 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = ProjectForm(request.POST, user=request.user)
         if form.is_valid():
             try:
-                actions.do_update_project(ui_actor(request), project, form.cleaned_data.get("version"),
-                                          **form.project_values())
+                actions.do_update_project(
+                    ui_actor(request), project, form.cleaned_data.get("version"), **form.project_values()
+                )
             except VersionConflict as exc:
                 form.add_conflict(exc)
                 conflict = exc
@@ -110,8 +118,9 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.do_change_stage(ui_actor(request), project, data.get("version"), data["stage"], data["on"],
-                                    data.get("note") or "")
+            actions.do_change_stage(
+                ui_actor(request), project, data.get("version"), data["stage"], data["on"], data.get("note") or ""
+            )
         except VersionConflict as exc:
             form.add_conflict(exc)
         except ValidationError as exc:
@@ -133,21 +142,36 @@ def plan_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpRes
         return redirect("projects:plan_create", pk=project.pk)
     initial: dict[str, object] = {"year": year or None}
     if plan and plan.current:
-        initial.update(version=plan.version, planned_investment_wan=plan.current.planned_investment_wan,
-                       targets=plan.current.targets)
+        initial.update(
+            version=plan.version,
+            planned_investment_wan=plan.current.planned_investment_wan,
+            targets=plan.current.targets,
+        )
         initial.update({f"ms_{m.kind}": m.planned_date for m in plan.current.milestones.all()})
     form = PlanForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             if plan is None:
-                actions.do_create_plan(ui_actor(request), project, data["year"], data["planned_investment_wan"],
-                                       form.milestones(), targets=data.get("targets") or "")
+                actions.do_create_plan(
+                    ui_actor(request),
+                    project,
+                    data["year"],
+                    data["planned_investment_wan"],
+                    form.milestones(),
+                    targets=data.get("targets") or "",
+                )
             else:
                 actions.do_propose_plan_change(
-                    ui_actor(request), plan, data.get("version"), data["planned_investment_wan"], form.milestones(),
-                    reason=data.get("reason") or "", targets=data.get("targets") or "",
-                    approve=has_perm(request.user, PLAN_APPROVE) and request.POST.get("approve") == "1")
+                    ui_actor(request),
+                    plan,
+                    data.get("version"),
+                    data["planned_investment_wan"],
+                    form.milestones(),
+                    reason=data.get("reason") or "",
+                    targets=data.get("targets") or "",
+                    approve=has_perm(request.user, PLAN_APPROVE) and request.POST.get("approve") == "1",
+                )
         except VersionConflict as exc:
             form.add_conflict(exc)
         except ValidationError as exc:
@@ -156,8 +180,17 @@ def plan_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpRes
             messages.success(request, "年度计划已保存。")
             return redirect("projects:detail", pk=project.pk)
     title = f"调整{year}年度计划（将生成新版本）" if plan else "新建年度计划"
-    return render(request, "projects/plan_form.html", {"form": form, "project": project, "plan": plan, "title": title,
-                                                        "can_approve": has_perm(request.user, PLAN_APPROVE)})
+    return render(
+        request,
+        "projects/plan_form.html",
+        {
+            "form": form,
+            "project": project,
+            "plan": plan,
+            "title": title,
+            "can_approve": has_perm(request.user, PLAN_APPROVE),
+        },
+    )
 
 
 @login_required
@@ -165,11 +198,13 @@ def plan_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpRes
 def plan_decide(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
     project = access_object(request.user, Project.objects.select_related("region"), pk)
     require_perm(request.user, PLAN_APPROVE)
-    version = access_object(request.user, PlanVersion.objects.filter(plan__project=project).select_related("plan"),
-                            version_pk)
+    version = access_object(
+        request.user, PlanVersion.objects.filter(plan__project=project).select_related("plan"), version_pk
+    )
     try:
-        actions.do_decide_plan_version(ui_actor(request), version, request.POST.get("decision") == "approve",
-                                       request.POST.get("comment", ""))
+        actions.do_decide_plan_version(
+            ui_actor(request), version, request.POST.get("decision") == "approve", request.POST.get("comment", "")
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -186,8 +221,14 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            actions.do_set_milestone_actual(ui_actor(request), project, data["kind"], data.get("actual_date"),
-                                            data.get("note") or "", expected_version=data.get("version"))
+            actions.do_set_milestone_actual(
+                ui_actor(request),
+                project,
+                data["kind"],
+                data.get("actual_date"),
+                data.get("note") or "",
+                expected_version=data.get("version"),
+            )
         except VersionConflict as exc:
             form.add_conflict(exc)
         except ValidationError as exc:
@@ -210,5 +251,8 @@ def batch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     projects = event.projects.select_related("region", "leader", "unit").order_by("-total_investment_wan")
     from keyprojects.audit.selectors import entries_for
 
-    return render(request, "projects/batch_detail.html",
-                  {"event": event, "projects": projects, "audit_entries": entries_for(event)})
+    return render(
+        request,
+        "projects/batch_detail.html",
+        {"event": event, "projects": projects, "audit_entries": entries_for(event)},
+    )

@@ -1,6 +1,5 @@
 """/api/regions — read for everyone in scope; writes for administrators."""
 
-
 from typing import Any
 
 from django.http import HttpRequest
@@ -48,7 +47,9 @@ class RegionPatch(Schema):
 
 @router.get("", response=list[RegionOut], summary="区域列表（按用户范围）")
 @paginate(LimitOffsetPagination)
-def list_regions(request: HttpRequest, level: str | None = None, parent_id: int | None = None, q: str | None = None) -> Any:
+def list_regions(
+    request: HttpRequest, level: str | None = None, parent_id: int | None = None, q: str | None = None
+) -> Any:
     qs = Region.objects.for_user(request.auth).order_by("path")  # type: ignore[attr-defined]
     if level:
         qs = qs.filter(level=level)

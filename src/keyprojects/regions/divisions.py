@@ -35,8 +35,13 @@ def load_divisions() -> tuple[Division, ...]:
     with open(DATA_DIR / "functional-zones.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             zones[row["code"]] = Division(
-                level=row["level"], code=row["code"], name=row["name"], short_name=row["short_name"],
-                parent_code=row["parent_code"], parent_name=row["parent_name"], full_name=row["full_name"],
+                level=row["level"],
+                code=row["code"],
+                name=row["name"],
+                short_name=row["short_name"],
+                parent_code=row["parent_code"],
+                parent_name=row["parent_name"],
+                full_name=row["full_name"],
                 aliases=tuple(a for a in row["aliases"].split("|") if a),
             )
     records: list[Division] = []
@@ -48,8 +53,13 @@ def load_divisions() -> tuple[Division, ...]:
                 records.append(zones.pop(code))
                 continue
             division = Division(
-                level=row["level"], code=code, name=row["name"], short_name=row["short_name"] or row["name"],
-                parent_code=row["parent_code"] or None, parent_name=row["parent_name"], full_name=row["name"],
+                level=row["level"],
+                code=code,
+                name=row["name"],
+                short_name=row["short_name"] or row["name"],
+                parent_code=row["parent_code"] or None,
+                parent_name=row["parent_name"],
+                full_name=row["name"],
             )
             (towns if division.level == "town" else records).append(division)
     records.extend(zones.values())

@@ -13,7 +13,9 @@ def load_regions(region_model: Any) -> int:
     existing = {r.code: r for r in region_model.objects.exclude(code=None)}
     by_parent_name = {(r.parent_id, r.name) for r in region_model.objects.all()}
     added = 0
-    ordered = sorted(load_divisions(), key=lambda d: LEVELS.index(d.level) if d.level != "zone" else LEVELS.index("county"))
+    ordered = sorted(
+        load_divisions(), key=lambda d: LEVELS.index(d.level) if d.level != "zone" else LEVELS.index("county")
+    )
     for level in ("province", "city", "county", "town"):
         batch = []
         for d in ordered:
@@ -27,8 +29,18 @@ def load_regions(region_model: Any) -> int:
             if (parent.pk if parent else None, d.name) in by_parent_name:
                 continue
             by_parent_name.add((parent.pk if parent else None, d.name))
-            batch.append(region_model(code=d.code, name=d.name, short_name=d.short_name, full_name=d.full_name or d.name,
-                                      level=d.level, parent=parent, aliases="|".join(d.aliases), path=""))
+            batch.append(
+                region_model(
+                    code=d.code,
+                    name=d.name,
+                    short_name=d.short_name,
+                    full_name=d.full_name or d.name,
+                    level=d.level,
+                    parent=parent,
+                    aliases="|".join(d.aliases),
+                    path="",
+                )
+            )
         created = region_model.objects.bulk_create(batch, batch_size=500)
         if created and created[0].pk is None:  # a backend that does not return ids
             created = list(region_model.objects.filter(path=""))

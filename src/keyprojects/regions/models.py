@@ -22,14 +22,21 @@ class RegionQuerySet(ScopedQuerySet):
 
 
 class Region(VersionedModel):
-    code = models.CharField(_("区划代码"), max_length=12, unique=True, null=True, blank=True,
-                            help_text=_("GB/T 2260 代码；功能区使用自定代码（含字母）"))
+    code = models.CharField(
+        _("区划代码"),
+        max_length=12,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("GB/T 2260 代码；功能区使用自定代码（含字母）"),
+    )
     name = models.CharField(_("名称"), max_length=50)
     short_name = models.CharField(_("简称"), max_length=50, blank=True)
     full_name = models.CharField(_("全称"), max_length=100, blank=True)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
-    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
-                               verbose_name=_("上级"))
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", verbose_name=_("上级")
+    )
     path = models.CharField(max_length=255, db_index=True, editable=False)
     aliases = models.CharField(_("别名"), max_length=300, blank=True, help_text=_("以“|”分隔"))
 

@@ -43,8 +43,9 @@ ROUTES: dict[str, Route] = {
     "projects:stage": Route(PROJECT, P.PROJECT_CHANGE),
     "projects:plan_create": Route(PROJECT, P.PROJECT_CHANGE),
     "projects:plan_edit": Route(lambda s: {"pk": s.project.pk, "year": 2024}, P.PROJECT_CHANGE),
-    "projects:plan_decide": Route(lambda s: {"pk": s.project.pk, "version_pk": s.project.plans.get().current_id},
-                                  P.PLAN_APPROVE, method="post"),
+    "projects:plan_decide": Route(
+        lambda s: {"pk": s.project.pk, "version_pk": s.project.plans.get().current_id}, P.PLAN_APPROVE, method="post"
+    ),
     "projects:milestone_edit": Route(PROJECT, P.PROJECT_CHANGE),
     "projects:batch_list": Route(None, P.VIEW),
     "projects:batch_detail": Route(lambda s: {"pk": s.batch.pk}, P.VIEW, kind="region"),
@@ -133,8 +134,10 @@ def test_anonymous_is_sent_to_login(world: World) -> None:
 # --- API ---------------------------------------------------------------------------------------------------------
 
 API_OBJECTS: dict[str, Callable[[Side], Any]] = {
-    "project_id": lambda s: s.project, "region_id": lambda s: s.region,
-    "unit_id": lambda s: s.unit, "person_id": lambda s: s.leader,
+    "project_id": lambda s: s.project,
+    "region_id": lambda s: s.region,
+    "unit_id": lambda s: s.unit,
+    "person_id": lambda s: s.leader,
 }
 # (method, path) → permission, and the scope dimension of the object.
 API_ROUTES: dict[tuple[str, str], tuple[str, str]] = {
@@ -223,16 +226,21 @@ def test_api(world: World, role: str) -> None:
             response = call(url, data=body, content_type="application/json") if body else call(url)
             want = api_expected(role, method, path, perm, kind, in_scope)
             if response.status_code not in want:
-                failures.append(f"{method.upper()} {path} {'in' if in_scope else 'out of'} scope: "
-                                f"{response.status_code} not in {want}: {response.content[:200]!r}")
+                failures.append(
+                    f"{method.upper()} {path} {'in' if in_scope else 'out of'} scope: "
+                    f"{response.status_code} not in {want}: {response.content[:200]!r}"
+                )
     assert not failures, failures
 
 
 @pytest.mark.parametrize("role", Role.values)
 def test_api_lists_show_only_scope(world: World, role: str) -> None:
     client = Client(headers={"Authorization": f"Bearer {world.tokens[role]}"})
-    for path, outside_name in (("/api/projects", world.outside.project.name), ("/api/units", world.outside.unit.name),
-                               ("/api/people", world.outside.leader.name)):
+    for path, outside_name in (
+        ("/api/projects", world.outside.project.name),
+        ("/api/units", world.outside.unit.name),
+        ("/api/people", world.outside.leader.name),
+    ):
         names = [item["name"] for item in client.get(path + "?limit=1000").json()["items"]]
         assert (outside_name in names) == (role == Role.ADMIN), (path, names)
 

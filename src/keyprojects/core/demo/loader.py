@@ -1,7 +1,8 @@
 """Demo data built from the seed reports of early 2024 (see DESIGN §9).
 
 What comes from the reports and sample lists: the 80 projects of the 2024 Weifang city list and the 50 projects of the
-寒亭区 district list (names, owners, places, amounts, years, categories, industries, the city list's 包靠领导 and 责任单位),
+寒亭区 district list (names, owners, places, amounts, years, categories, industries, the city list's
+包靠领导 and 责任单位),
 and the 2024-02-26 集中开工 batches with each district's reported count and total (潍城区 28 / 103.3亿元 …). Where a
 report gives only a batch's totals, generated projects complete it so that the count and the total computed from the
 batch's projects equal the reported figures. 寒亭区's district leaders and the demo users are synthetic.
@@ -48,24 +49,69 @@ BATCHES: dict[str, tuple[int, Decimal, str, list[tuple[str, str, Decimal, str]]]
     "坊子区": (15, Decimal("744000"), "", []),
     "青州市": (42, Decimal("1473000"), "", []),
     "高新区": (20, Decimal("1970000"), "", []),
-    "综合保税区": (4, Decimal("433000"), "", [("麦维年产30万吨高端玉米淀粉糖项目", "", Decimal("150000"), "现代高效农业")]),
-    "昌乐县": (42, Decimal("1250000"), "", [("年产4000套冲压模具及零部件项目", "昌乐瑞欣机械科技有限公司",
-                                          Decimal("36000"), "高端装备")]),
-    "诸城市": (65, Decimal("2859000"), "", [("山东谷雨生物科技有限公司生态联产项目", "山东谷雨生物科技有限公司",
-                                          Decimal("301000"), "现代高效农业")]),
+    "综合保税区": (
+        4,
+        Decimal("433000"),
+        "",
+        [("麦维年产30万吨高端玉米淀粉糖项目", "", Decimal("150000"), "现代高效农业")],
+    ),
+    "昌乐县": (
+        42,
+        Decimal("1250000"),
+        "",
+        [("年产4000套冲压模具及零部件项目", "昌乐瑞欣机械科技有限公司", Decimal("36000"), "高端装备")],
+    ),
+    "诸城市": (
+        65,
+        Decimal("2859000"),
+        "",
+        [("山东谷雨生物科技有限公司生态联产项目", "山东谷雨生物科技有限公司", Decimal("301000"), "现代高效农业")],
+    ),
 }
 
-HANTING_LEADERS = [("张立军", "区委副书记、区长"), ("王海涛", "区委常委、常务副区长"), ("李晓东", "区委常委、副区长"),
-                   ("赵振华", "副区长"), ("孙丽娟", "副区长"), ("周建国", "区人大常委会副主任"),
-                   ("吴志刚", "区政协副主席"), ("郑国强", "经济区党工委副书记")]
+HANTING_LEADERS = [
+    ("张立军", "区委副书记、区长"),
+    ("王海涛", "区委常委、常务副区长"),
+    ("李晓东", "区委常委、副区长"),
+    ("赵振华", "副区长"),
+    ("孙丽娟", "副区长"),
+    ("周建国", "区人大常委会副主任"),
+    ("吴志刚", "区政协副主席"),
+    ("郑国强", "经济区党工委副书记"),
+]
 HANTING_DEPARTMENTS = ["寒亭区发展和改革局", "寒亭区工业和信息化局", "寒亭区住房和城乡建设局", "寒亭区商务局"]
 
-GENERATED_PRODUCTS = [("高端装备", "年产{n}台（套）智能装备项目"), ("新能源新材料", "年产{n}吨新型材料项目"),
-                      ("现代轻工纺织", "年产{n}万件功能性纺织品项目"), ("医养健康", "{n}张床位医养结合项目"),
-                      ("高端化工", "年产{n}吨精细化学品项目"), ("新一代信息技术", "{n}机架数据中心项目"),
-                      ("现代物流", "{n}亩智慧物流园项目"), ("城市更新", "{n}户老旧小区改造项目"),
-                      ("基础设施", "{n}公里道路改造提升工程")]
-COMPANY_WORDS = ["宏", "泰", "瑞", "鑫", "华", "恒", "盛", "达", "丰", "远", "佳", "诚", "信", "利", "昌", "明", "安", "康"]
+GENERATED_PRODUCTS = [
+    ("高端装备", "年产{n}台（套）智能装备项目"),
+    ("新能源新材料", "年产{n}吨新型材料项目"),
+    ("现代轻工纺织", "年产{n}万件功能性纺织品项目"),
+    ("医养健康", "{n}张床位医养结合项目"),
+    ("高端化工", "年产{n}吨精细化学品项目"),
+    ("新一代信息技术", "{n}机架数据中心项目"),
+    ("现代物流", "{n}亩智慧物流园项目"),
+    ("城市更新", "{n}户老旧小区改造项目"),
+    ("基础设施", "{n}公里道路改造提升工程"),
+]
+COMPANY_WORDS = [
+    "宏",
+    "泰",
+    "瑞",
+    "鑫",
+    "华",
+    "恒",
+    "盛",
+    "达",
+    "丰",
+    "远",
+    "佳",
+    "诚",
+    "信",
+    "利",
+    "昌",
+    "明",
+    "安",
+    "康",
+]
 
 
 @dataclass
@@ -77,7 +123,9 @@ class DemoLogin:
 
 def _region(name: str, cache: dict[str, Region]) -> Region:
     if name not in cache:
-        cache[name] = Region.objects.get(name=name, level__in=["city", "county", "zone"], path__startswith=_weifang_path())
+        cache[name] = Region.objects.get(
+            name=name, level__in=["city", "county", "zone"], path__startswith=_weifang_path()
+        )
     return cache[name]
 
 
@@ -97,7 +145,8 @@ def _split_amount(total: Decimal, parts: int, rng: random.Random) -> list[Decima
 
 
 def _company(rng: random.Random, region: Region) -> str:
-    return f"山东{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_WORDS)}{rng.choice(['科技', '实业', '新材料', '智能'])}有限公司"
+    kind = rng.choice(["科技", "实业", "新材料", "智能"])
+    return f"山东{rng.choice(COMPANY_WORDS)}{rng.choice(COMPANY_WORDS)}{kind}有限公司"
 
 
 def load_demo(log: Callable[[str], None] = print) -> list[DemoLogin]:
@@ -112,7 +161,7 @@ def load_demo(log: Callable[[str], None] = print) -> list[DemoLogin]:
 
 def _load(log: Callable[[str], None]) -> None:
     system = Actor(user=None, source=AuditSource.SYSTEM)
-    rng = random.Random(20240226)
+    rng = random.Random(20240226)  # noqa: S311 - reproducible demo data, not security
     regions: dict[str, Region] = {}
     seed = json.loads(SEED_FILE.read_text(encoding="utf-8"))["projects"]
 
@@ -120,12 +169,15 @@ def _load(log: Callable[[str], None]) -> None:
     units: dict[str, Unit] = {}
     for name in sorted({p["unit"] for p in seed if p["unit"]}):
         region_name = name.replace("人民政府", "").replace("管委会", "")
-        region = Region.objects.filter(name=region_name, path__startswith=_weifang_path()).first() or _region("潍坊市", regions)
+        region = Region.objects.filter(name=region_name, path__startswith=_weifang_path()).first() or _region(
+            "潍坊市", regions
+        )
         units[name] = do_create_entry(system, Unit, name=name, kind=UnitKind.DEPARTMENT, region=region)
     hanting = _region("寒亭区", regions)
     for town in Region.objects.filter(parent=hanting).order_by("name"):
-        units[town.name] = do_create_entry(system, Unit, name=f"寒亭区{town.name}", short_name=town.name,
-                                           kind=UnitKind.STREET, region=hanting)
+        units[town.name] = do_create_entry(
+            system, Unit, name=f"寒亭区{town.name}", short_name=town.name, kind=UnitKind.STREET, region=hanting
+        )
     for name in HANTING_DEPARTMENTS:
         units[name] = do_create_entry(system, Unit, name=name, kind=UnitKind.DEPARTMENT, region=hanting)
     for region_name in BATCHES:
@@ -138,10 +190,12 @@ def _load(log: Callable[[str], None]) -> None:
     leaders: dict[str, Person] = {}
     city_titles = ["副市长", "市政府秘书长", "市政府副秘书长", "市发展改革委主任", "市工业和信息化局局长"]
     for i, name in enumerate(sorted({p["leader"] for p in seed if p["leader"]})):
-        leaders[name] = do_create_entry(system, Person, name=name, title=city_titles[i % len(city_titles)], region=city,
-                                        is_leader=True)
-    hanting_leaders = [do_create_entry(system, Person, name=n, title=t, region=hanting, is_leader=True)
-                       for n, t in HANTING_LEADERS]
+        leaders[name] = do_create_entry(
+            system, Person, name=name, title=city_titles[i % len(city_titles)], region=city, is_leader=True
+        )
+    hanting_leaders = [
+        do_create_entry(system, Person, name=n, title=t, region=hanting, is_leader=True) for n, t in HANTING_LEADERS
+    ]
     hanting_contacts: dict[str, Person] = {}
 
     # The list projects with their 2024 plans.
@@ -151,38 +205,73 @@ def _load(log: Callable[[str], None]) -> None:
         if Project.objects.filter(region=region, name=row["name"]).exists():
             continue
         if row["list"] == "district":
-            leader = hanting_leaders[i % len(hanting_leaders)]
-            street = next((u for key, u in units.items() if u.region_id == hanting.pk and u.short_name
-                           and u.short_name in (row.get("scope") or "") + row.get("address", "")), None)
-            unit = street or units[HANTING_DEPARTMENTS[i % len(HANTING_DEPARTMENTS)]]
+            street = next(
+                (
+                    u
+                    for key, u in units.items()
+                    if u.region_id == hanting.pk
+                    and u.short_name
+                    and u.short_name in (row.get("scope") or "") + row.get("address", "")
+                ),
+                None,
+            )
+            unit: Unit | None = street or units[HANTING_DEPARTMENTS[i % len(HANTING_DEPARTMENTS)]]
+            leader: Person | None = hanting_leaders[i % len(hanting_leaders)]
         else:
             leader, unit = leaders.get(row["leader"]), units.get(row["unit"])
         if unit is not None and str(unit.pk) not in hanting_contacts and unit.region_id == hanting.pk:
-            hanting_contacts[str(unit.pk)] = do_create_entry(system, Person, name=f"{unit.short_name or unit.name[:4]}联络员",
-                                                             title="项目联络员", region=hanting, unit=unit)
+            hanting_contacts[str(unit.pk)] = do_create_entry(
+                system,
+                Person,
+                name=f"{unit.short_name or unit.name[:4]}联络员",
+                title="项目联络员",
+                region=hanting,
+                unit=unit,
+            )
         project = project_actions.do_create_project(
-            system, name=row["name"], owner=row["owner"] or "", region=region, address="",
-            industry=row["industry"] or "", category=row["category"], level=row["level"] or "",
-            total_investment_wan=Decimal(str(row["total_investment_wan"])) if row["total_investment_wan"] is not None else None,
-            scope=row["scope"] or "", start_year=row["start_year"], end_year=row["end_year"],
-            leader=leader, unit=unit, person_in_charge=hanting_contacts.get(str(unit.pk)) if unit else None,
+            system,
+            name=row["name"],
+            owner=row["owner"] or "",
+            region=region,
+            address="",
+            industry=row["industry"] or "",
+            category=row["category"],
+            level=row["level"] or "",
+            total_investment_wan=Decimal(str(row["total_investment_wan"]))
+            if row["total_investment_wan"] is not None
+            else None,
+            scope=row["scope"] or "",
+            start_year=row["start_year"],
+            end_year=row["end_year"],
+            leader=leader,
+            unit=unit,
+            person_in_charge=hanting_contacts.get(str(unit.pk)) if unit else None,
             tags="2024年市重点" if row["list"] == "city" else "2024年寒亭区重点",
-            stage=Stage.UNDER_CONSTRUCTION if row["category"] in ("续建", "竣工") else
-            (Stage.PRODUCING if row["category"] == "建成投产" else Stage.LANDED),
+            stage=Stage.UNDER_CONSTRUCTION
+            if row["category"] in ("续建", "竣工")
+            else (Stage.PRODUCING if row["category"] == "建成投产" else Stage.LANDED),
             stage_since=dt.date(2024, 1, 2),
         )
         plan_wan = Decimal(str(row["annual_plan_wan"])) if row["annual_plan_wan"] is not None else None
         milestones = _planned_milestones(row, rng)
-        project_actions.do_create_plan(system, project, 2024, plan_wan, milestones,
-                                       targets=f"完成年度投资{plan_wan or 0}万元")
+        project_actions.do_create_plan(
+            system, project, 2024, plan_wan, milestones, targets=f"完成年度投资{plan_wan or 0}万元"
+        )
         projects_by_region[region.name].append(project)
     log(f"项目库：{Project.objects.count()} 个项目")
 
     # 寒亭区 task forces: one per district leader, for that leader's projects.
     for leader in hanting_leaders:
         led = [p for p in projects_by_region["寒亭区"] if p.leader_id == leader.pk]
-        force = do_create_entry(system, TaskForce, name=f"{leader.name}包靠项目专班", region=hanting,
-                                unit=units[HANTING_DEPARTMENTS[0]], head=leader, members=[leader])
+        force = do_create_entry(
+            system,
+            TaskForce,
+            name=f"{leader.name}包靠项目专班",
+            region=hanting,
+            unit=units[HANTING_DEPARTMENTS[0]],
+            head=leader,
+            members=[leader],
+        )
         for project in led:
             project_actions.do_update_project(system, project, project.version, task_force=force)
 
@@ -191,17 +280,29 @@ def _load(log: Callable[[str], None]) -> None:
         region = _region(region_name, regions)
         chosen: list[Project] = []
         for name, owner, amount, industry in named:
-            project = Project.objects.filter(region=region, name=name).first()
-            if project is None:
+            existing = Project.objects.filter(region=region, name=name).first()
+            if existing is not None:
+                project = existing
+            else:
                 project = project_actions.do_create_project(
-                    system, name=name, owner=owner, region=region, industry=industry, category="新开工",
-                    total_investment_wan=amount, start_year=2024, end_year=2025, tags="2024集中开工")
+                    system,
+                    name=name,
+                    owner=owner,
+                    region=region,
+                    industry=industry,
+                    category="新开工",
+                    total_investment_wan=amount,
+                    start_year=2024,
+                    end_year=2025,
+                    tags="2024集中开工",
+                )
             chosen.append(project)
         for project in projects_by_region.get(region_name, []):
             if len(chosen) >= count - 1 or project in chosen or project.category != "新开工":
                 continue
-            if project.total_investment_wan and sum(p.total_investment_wan or 0 for p in chosen) + \
-                    project.total_investment_wan < total * Decimal("0.6"):
+            if project.total_investment_wan and sum(
+                p.total_investment_wan or 0 for p in chosen
+            ) + project.total_investment_wan < total * Decimal("0.6"):
                 chosen.append(project)
         remaining = total - sum((p.total_investment_wan or Decimal(0)) for p in chosen)
         for amount in _split_amount(remaining, count - len(chosen), rng):
@@ -209,19 +310,40 @@ def _load(log: Callable[[str], None]) -> None:
             name = template.format(n=rng.choice([5, 10, 20, 30, 50, 100, 120, 200, 300, 500]))
             owner = _company(rng, region)
             name = f"{owner.replace('山东', '').replace('有限公司', '')}{name}"
-            chosen.append(project_actions.do_create_project(
-                system, name=name, owner=owner, region=region, industry=industry, category="新开工",
-                total_investment_wan=amount, start_year=2024, end_year=2024 + rng.choice([0, 1, 1, 2]),
-                tags="2024集中开工（演示生成）", stage=Stage.LANDED, stage_since=dt.date(2024, 1, 15)))
+            chosen.append(
+                project_actions.do_create_project(
+                    system,
+                    name=name,
+                    owner=owner,
+                    region=region,
+                    industry=industry,
+                    category="新开工",
+                    total_investment_wan=amount,
+                    start_year=2024,
+                    end_year=2024 + rng.choice([0, 1, 1, 2]),
+                    tags="2024集中开工（演示生成）",
+                    stage=Stage.LANDED,
+                    stage_since=dt.date(2024, 1, 15),
+                )
+            )
         for project in chosen:
             if project.stage != Stage.UNDER_CONSTRUCTION:
-                project_actions.do_change_stage(system, project, None, Stage.UNDER_CONSTRUCTION, BATCH_DAY,
-                                                "参加2024年2月26日全市重点项目集中开工")
+                project_actions.do_change_stage(
+                    system, project, None, Stage.UNDER_CONSTRUCTION, BATCH_DAY, "参加2024年2月26日全市重点项目集中开工"
+                )
             project_actions.do_set_milestone_actual(system, project, MilestoneKind.START, BATCH_DAY, "集中开工")
         project_actions.do_create_batch_event(
-            system, projects=chosen, kind=BatchKind.START, title=f"{region.name}2024年春季重点项目集中开工",
-            region=region, date=BATCH_DAY, venue=venue, reported_count=count, reported_total_wan=total,
-            source="潍坊日报 2024-02-27：全市重点项目集中开工")
+            system,
+            projects=chosen,
+            kind=BatchKind.START,
+            title=f"{region.name}2024年春季重点项目集中开工",
+            region=region,
+            date=BATCH_DAY,
+            venue=venue,
+            reported_count=count,
+            reported_total_wan=total,
+            source="潍坊日报 2024-02-27：全市重点项目集中开工",
+        )
     log(f"集中开工活动：{len(BATCHES)} 场")
 
     # Two plan changes, to show baselines: one approved, one awaiting approval.
@@ -232,8 +354,14 @@ def _load(log: Callable[[str], None]) -> None:
         assert current is not None
         milestones = {m.kind: m.planned_date + dt.timedelta(days=45) for m in current.milestones.all()}
         project_actions.do_propose_plan_change(
-            system, plan, plan.version, (current.planned_investment_wan or Decimal(0)) * Decimal("0.8"), milestones,
-            reason="土地摘牌延后，计划顺延" if approve else "设备采购周期延长", approve=approve)
+            system,
+            plan,
+            plan.version,
+            (current.planned_investment_wan or Decimal(0)) * Decimal("0.8"),
+            milestones,
+            reason="土地摘牌延后，计划顺延" if approve else "设备采购周期延长",
+            approve=approve,
+        )
 
     _create_users(system, regions, units, hanting_leaders)
 
@@ -263,13 +391,20 @@ DEMO_USERS = [
 ]
 
 
-def _create_users(system: Actor, regions: dict[str, Region], units: dict[str, Unit],
-                  hanting_leaders: list[Person]) -> None:
+def _create_users(
+    system: Actor, regions: dict[str, Region], units: dict[str, Unit], hanting_leaders: list[Person]
+) -> None:
     for username, role, full_name, region_name, unit_name in DEMO_USERS:
-        do_create_user(system, username, DEMO_PASSWORD, role, full_name,
-                       regions=[_region(region_name, regions)] if region_name else [],
-                       units=[units[unit_name]] if unit_name else [],
-                       person=hanting_leaders[0] if role == Role.LEADER else None)
+        do_create_user(
+            system,
+            username,
+            DEMO_PASSWORD,
+            role,
+            full_name,
+            regions=[_region(region_name, regions)] if region_name else [],
+            units=[units[unit_name]] if unit_name else [],
+            person=hanting_leaders[0] if role == Role.LEADER else None,
+        )
 
 
 def demo_logins() -> list[DemoLogin]:

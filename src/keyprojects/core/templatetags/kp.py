@@ -24,3 +24,8 @@ def attr(obj: object, name: str) -> object:
     """Value of an attribute or a no-argument method (get_kind_display) for declarative tables."""
     value = getattr(obj, name, None)
     return value() if callable(value) else value
+
+
+@register.filter
+def abs_money(value: Decimal | None) -> str:
+    return format_money(abs(value) if value is not None else None)

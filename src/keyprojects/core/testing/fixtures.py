@@ -22,6 +22,7 @@ from keyprojects.directory.models import Person, TaskForce, Unit
 from keyprojects.projects import actions as project_actions
 from keyprojects.projects.choices import BatchKind, MilestoneKind
 from keyprojects.projects.models import BatchEvent, Project
+from keyprojects.regions.loading import load_regions
 from keyprojects.regions.models import Region
 
 SYSTEM = Actor(user=None, source=AuditSource.SYSTEM)
@@ -51,20 +52,47 @@ class World:
 def make_side(region_code: str, tag: str) -> Side:
     region = Region.objects.get(code=region_code)
     unit = do_create_entry(SYSTEM, Unit, name=f"{region.name}发展和改革局", region=region)
-    leader = do_create_entry(SYSTEM, Person, name=f"{tag}领导", title="副区长", region=region, unit=unit, is_leader=True)
+    leader = do_create_entry(
+        SYSTEM, Person, name=f"{tag}领导", title="副区长", region=region, unit=unit, is_leader=True
+    )
     force = do_create_entry(SYSTEM, TaskForce, name=f"{tag}专班", region=region, unit=unit, head=leader)
     project = project_actions.do_create_project(
-        SYSTEM, name=f"{tag}年产10万吨新材料项目", owner=f"山东{tag}新材料有限公司", region=region,
-        industry="新能源新材料", category="新开工", level="市重点", total_investment_wan=Decimal("150000"),
-        start_year=2024, end_year=2025, leader=leader, unit=unit, task_force=force, stage_since=dt.date(2024, 1, 5))
-    project_actions.do_create_plan(SYSTEM, project, 2024, Decimal("50000"),
-                                   {MilestoneKind.START: dt.date(2024, 3, 1), MilestoneKind.PRODUCTION: dt.date(2025, 6, 30)})
-    batch = project_actions.do_create_batch_event(SYSTEM, projects=[project], kind=BatchKind.START,
-                                                  title=f"{region.name}集中开工", region=region, date=dt.date(2024, 2, 26))
+        SYSTEM,
+        name=f"{tag}年产10万吨新材料项目",
+        owner=f"山东{tag}新材料有限公司",
+        region=region,
+        industry="新能源新材料",
+        category="新开工",
+        level="市重点",
+        total_investment_wan=Decimal("150000"),
+        start_year=2024,
+        end_year=2025,
+        leader=leader,
+        unit=unit,
+        task_force=force,
+        stage_since=dt.date(2024, 1, 5),
+    )
+    project_actions.do_create_plan(
+        SYSTEM,
+        project,
+        2024,
+        Decimal("50000"),
+        {MilestoneKind.START: dt.date(2024, 3, 1), MilestoneKind.PRODUCTION: dt.date(2025, 6, 30)},
+    )
+    batch = project_actions.do_create_batch_event(
+        SYSTEM,
+        projects=[project],
+        kind=BatchKind.START,
+        title=f"{region.name}集中开工",
+        region=region,
+        date=dt.date(2024, 2, 26),
+    )
     return Side(region=region, unit=unit, leader=leader, task_force=force, project=project, batch=batch)
 
 
 def make_world() -> World:
+    if not Region.objects.exists():  # a transactional test before this one flushed the migration's data
+        load_regions(Region)
     world = World(inside=make_side("370702", "潍城"), outside=make_side("370703", "寒亭"))
     inside = world.inside
     for role in Role.values:

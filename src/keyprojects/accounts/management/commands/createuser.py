@@ -26,13 +26,18 @@ class Command(BaseCommand):
         parser.add_argument("--name", default="", help="姓名")
         parser.add_argument("--region", action="append", default=[], help="负责区域（名称或区划代码，可多次）")
         parser.add_argument("--unit", action="append", default=[], help="负责单位（名称，可多次）")
-        parser.add_argument("--password", default=os.environ.get("KEYPROJECTS_NEW_PASSWORD"),
-                            help="不填则交互输入（也可用环境变量 KEYPROJECTS_NEW_PASSWORD）")
+        parser.add_argument(
+            "--password",
+            default=os.environ.get("KEYPROJECTS_NEW_PASSWORD"),
+            help="不填则交互输入（也可用环境变量 KEYPROJECTS_NEW_PASSWORD）",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         regions = []
         for ref in options["region"]:
-            matches = list(Region.objects.filter(code=ref)) or list(Region.objects.filter(name=ref).exclude(level="town"))
+            matches = list(Region.objects.filter(code=ref)) or list(
+                Region.objects.filter(name=ref).exclude(level="town")
+            )
             if len(matches) != 1:
                 raise CommandError(f"区域“{ref}”{'不存在' if not matches else '有重名，请用区划代码'}")
             regions.append(matches[0])
@@ -44,8 +49,15 @@ class Command(BaseCommand):
             units.append(unit)
         password = options["password"] or getpass.getpass("密码：")
         try:
-            user = do_create_user(Actor(user=None, source=AuditSource.CLI), options["username"], password,
-                                  options["role"], options["name"], regions=regions, units=units)
+            user = do_create_user(
+                Actor(user=None, source=AuditSource.CLI),
+                options["username"],
+                password,
+                options["role"],
+                options["name"],
+                regions=regions,
+                units=units,
+            )
         except ValidationError as exc:
             raise CommandError("；".join(exc.messages)) from exc
         self.stdout.write(f"已创建用户 {user.username}（{user.get_role_display()}）")
