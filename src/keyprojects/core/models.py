@@ -22,3 +22,22 @@ class VersionedModel(TimestampedModel):
 
     class Meta:
         abstract = True
+
+
+class JobRun(models.Model):
+    """One run of a periodic job for one period (job + period key is unique: a job runs once per period)."""
+
+    job = models.CharField(_("任务"), max_length=50)
+    period = models.CharField(_("周期"), max_length=30)
+    started_at = models.DateTimeField(_("开始时间"))
+    finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+    ok = models.BooleanField(_("成功"), default=False)
+    output = models.TextField(_("输出"), blank=True)
+
+    class Meta:
+        verbose_name = _("定时任务运行")
+        verbose_name_plural = _("定时任务运行")
+        constraints = [models.UniqueConstraint(fields=["job", "period"], name="jobrun_unique_period")]
+
+    def __str__(self) -> str:
+        return f"{self.job} {self.period}"
