@@ -1,7 +1,7 @@
 """`keyprojects scheduler [--once]`: runs the registered jobs (core/jobs.py) when they are due, each once per period.
 
-A failed run is recorded with its output and retried at the next tick of the same period; one failing job never stops the
-others. `--once` checks once and exits (for cron or tests); otherwise it checks every `--interval` seconds.
+A failed run is recorded with its output and retried at the next tick of the same period; one failing job never
+stops the others. `--once` checks once and exits (for cron or tests); otherwise it checks every `--interval` seconds.
 """
 
 from __future__ import annotations
