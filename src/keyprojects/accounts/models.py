@@ -4,12 +4,33 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from typing import Any
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.accounts.choices import Role
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def for_user(self, viewer: Any) -> UserQuerySet:
+        """Users a manager may see: an administrator all; others the users whose scope lies inside their own region
+        subtree (by region or by a unit of that subtree), and themselves."""
+        from keyprojects.accounts.scope import scope_of
+
+        scope = scope_of(viewer)
+        if scope.unrestricted:
+            return self.all()
+        q = Q(pk=getattr(viewer, "pk", None))
+        for path in scope.region_paths:
+            q |= Q(scope_regions__path__startswith=path) | Q(scope_units__region__path__startswith=path)
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
+
+class KpUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
 
 
 class User(AbstractUser):
@@ -34,6 +55,8 @@ class User(AbstractUser):
         verbose_name=_("对应人员"),
     )
     version = models.PositiveIntegerField(_("版本"), default=1, editable=False)
+
+    objects = KpUserManager()  # type: ignore[misc]
 
     class Meta:
         verbose_name = _("用户")

@@ -11,5 +11,6 @@ urlpatterns = [
     path("directory/", include("keyprojects.directory.urls")),
     path("projects/", include("keyprojects.projects.urls")),
     path("audit/", include("keyprojects.audit.urls")),
+    path("intake/", include("keyprojects.intake.urls")),
     path("api/", api.urls),
 ]

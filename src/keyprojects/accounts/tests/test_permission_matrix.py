@@ -32,9 +32,26 @@ class Route:
 
 
 PROJECT = lambda s: {"pk": s.project.pk}  # noqa: E731
+
+
+def _fact(side: Side) -> Any:
+    """A pending news fact about the side's district (made once per side)."""
+    from keyprojects.intake.models import Article, Fact
+
+    existing = Fact.objects.filter(region=side.region).first()
+    if existing is not None:
+        return existing
+    text = f"{side.region.name}5个重点项目集中开工，总投资8亿元。"
+    article = Article.objects.create(source="matrix.txt", raw_text=text, clean_text=text, digest=str(side.region.pk))
+    return Fact.objects.create(article=article, kind="batch_event", evidence=text, evidence_start=0,
+                               evidence_end=len(text), region=side.region,
+                               fields={"event": "集中开工", "region": side.region.name, "project_count": 5})
 ROUTES: dict[str, Route] = {
     "core:home": Route(None, P.VIEW),
     "accounts:profile": Route(None, P.VIEW),
+    "accounts:user_list": Route(None, P.USERS_MANAGE),
+    "accounts:user_create": Route(None, P.USERS_MANAGE),
+    "accounts:user_edit": Route(lambda s: {"pk": s.member.pk}, P.USERS_MANAGE, kind="region"),
     "projects:list": Route(None, P.VIEW),
     "projects:create": Route(None, P.PROJECT_CHANGE),
     "projects:detail": Route(PROJECT, P.VIEW),
@@ -56,6 +73,11 @@ ROUTES: dict[str, Route] = {
     "directory:detail": Route(lambda s: {"kind": "units", "pk": s.unit.pk}, P.VIEW, kind="unit"),
     "directory:edit": Route(lambda s: {"kind": "units", "pk": s.unit.pk}, P.DIRECTORY_CHANGE, kind="unit"),
     "audit:log": Route(None, P.AUDIT_VIEW_ALL),
+    "intake:queue": Route(None, P.VIEW),
+    "intake:ingest": Route(None, P.PROJECT_CHANGE),
+    "intake:fact": Route(lambda s: {"pk": _fact(s).pk}, P.VIEW, kind="region"),
+    "intake:accept": Route(lambda s: {"pk": _fact(s).pk}, P.PROJECT_CHANGE, method="post", kind="region"),
+    "intake:reject": Route(lambda s: {"pk": _fact(s).pk}, P.PROJECT_CHANGE, method="post", kind="region"),
 }
 LIST_KWARGS = {"directory:list": {"kind": "units"}, "directory:create": {"kind": "units"}}
 PUBLIC = {"accounts:login", "accounts:logout", "accounts:revoke_token"}  # revoke: only one's own token (tested apart)

@@ -39,6 +39,7 @@ class Side:
     task_force: TaskForce
     project: Project
     batch: BatchEvent
+    member: User | None = None  # a user whose scope is this district (for user-management pages)
 
 
 @dataclass
@@ -87,7 +88,8 @@ def make_side(region_code: str, tag: str) -> Side:
         region=region,
         date=dt.date(2024, 2, 26),
     )
-    return Side(region=region, unit=unit, leader=leader, task_force=force, project=project, batch=batch)
+    member = do_create_user(SYSTEM, f"member_{region.code}", PASSWORD, Role.REPORTER, f"{tag}成员", regions=[region])
+    return Side(region=region, unit=unit, leader=leader, task_force=force, project=project, batch=batch, member=member)
 
 
 def make_world() -> World:
