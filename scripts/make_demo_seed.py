@@ -21,13 +21,16 @@ def rows(name: str) -> list[dict]:
 def main() -> None:
     weifang = rows("2024-weifang-key-projects.xlsx")
     sheet = CalamineWorkbook.from_path(str(DATA / "2024-weifang-key-projects.xlsx")).get_sheet_by_index(0).to_python()
-    people = {r[1]: (r[9], r[10]) for r in sheet if isinstance(r[0], float) and r[1]}
+    people = {r[1]: (r[9], r[10], r[3]) for r in sheet if isinstance(r[0], float) and r[1]}
     for row in weifang:
-        row["leader"], row["unit"] = people.get(row["name"], ("", ""))
+        row["leader"], row["unit"], row["address"] = people.get(row["name"], ("", "", ""))
         row["list"] = "city"
     hanting = rows("hanting-district-list.xls")
+    xls = CalamineWorkbook.from_path(str(DATA / "hanting-district-list.xls")).get_sheet_by_index(0).to_python()
+    places = {r[1]: r[3] for r in xls if isinstance(r[0], int | float) and r[0] != "" and r[1]}
     for row in hanting:
         row["leader"], row["unit"], row["list"] = "", "", "district"
+        row["address"] = places.get(row["name"], "")
     out = ROOT / "src/keyprojects/core/demo/seed_projects.json"
     out.write_text(
         json.dumps(

@@ -205,16 +205,8 @@ def _load(log: Callable[[str], None]) -> None:
         if Project.objects.filter(region=region, name=row["name"]).exists():
             continue
         if row["list"] == "district":
-            street = next(
-                (
-                    u
-                    for key, u in units.items()
-                    if u.region_id == hanting.pk
-                    and u.short_name
-                    and u.short_name in (row.get("scope") or "") + row.get("address", "")
-                ),
-                None,
-            )
+            streets = (u for u in units.values() if u.region_id == hanting.pk and u.short_name)
+            street = next((u for u in streets if u.short_name in row["address"]), None)
             unit: Unit | None = street or units[HANTING_DEPARTMENTS[i % len(HANTING_DEPARTMENTS)]]
             leader: Person | None = hanting_leaders[i % len(hanting_leaders)]
         else:
@@ -233,7 +225,7 @@ def _load(log: Callable[[str], None]) -> None:
             name=row["name"],
             owner=row["owner"] or "",
             region=region,
-            address="",
+            address=row["address"],
             industry=row["industry"] or "",
             category=row["category"],
             level=row["level"] or "",
