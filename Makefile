@@ -56,8 +56,14 @@ test-postgres:
 	else echo "PostgreSQL not reachable on 127.0.0.1:5432: skipped the PostgreSQL run"; fi
 
 ## make bench: benchmarks, printing figures
+# Each benchmark runs on SQLite (a file in var/bench) and, when PostgreSQL answers, again on PostgreSQL.
+PG_BENCH_URL ?= postgres://postgres@127.0.0.1:5432/keyprojects_bench
 bench: install assets
-	@for f in bench/bench_*.py; do echo "== $$f"; KEYPROJECTS_DATA_DIR=$(CURDIR)/var/bench $(PY) $$f || exit 1; done
+	@for f in bench/bench_*.py; do \
+	  echo "== $$f (SQLite)"; KEYPROJECTS_DATA_DIR=$(CURDIR)/var/bench $(PY) $$f || exit 1; \
+	  if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
+	    echo "== $$f (PostgreSQL)"; KEYPROJECTS_DATA_DIR=$(CURDIR)/var/bench DATABASE_URL=$(PG_BENCH_URL) $(PY) $$f || exit 1; fi; \
+	done
 
 serve: install assets
 	KEYPROJECTS_DATA_DIR=$(CURDIR)/var $(VENV)/bin/keyprojects serve --port $(PORT)
