@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import random
 from collections import defaultdict
 from collections.abc import Callable
@@ -356,6 +357,31 @@ def _load(log: Callable[[str], None]) -> None:
         )
 
     _create_users(system, regions, units, hanting_leaders)
+    _ingest_news(system, log)
+
+
+def _news_dir() -> Path | None:
+    """The seed news reports: KEYPROJECTS_DEMO_NEWS, else ../shared/seeds beside a source checkout, else none."""
+    configured = os.environ.get("KEYPROJECTS_DEMO_NEWS")
+    if configured:
+        return Path(configured)
+    beside_checkout = Path(__file__).resolve().parents[4].parent / "shared" / "seeds"
+    return beside_checkout if beside_checkout.is_dir() else None
+
+
+def _ingest_news(system: Actor, log: Callable[[str], None]) -> None:
+    """Put the seed reports through the news intake so that the review queue has facts to review."""
+    from keyprojects.intake.actions import do_ingest
+
+    folder = _news_dir()
+    if folder is None:
+        log("未找到演示新闻稿（../shared/seeds），新闻采集队列为空。")
+        return
+    facts = 0
+    for path in sorted(folder.glob("*.txt")):
+        article = do_ingest(system, path.read_text(encoding="utf-8"), source=path.name)
+        facts += article.facts.count()
+    log(f"新闻采集：{len(list(folder.glob('*.txt')))} 篇新闻稿，{facts} 条待审核事实")
 
 
 def _planned_milestones(row: dict[str, Any], rng: random.Random) -> dict[str, dt.date]:
@@ -378,7 +404,7 @@ DEMO_USERS = [
     ("hanting", Role.REGION_ADMIN, "寒亭区发改局 管理员", "寒亭区", None),
     ("hanting_supervisor", Role.SUPERVISOR, "寒亭区项目服务中心 督导员", "寒亭区", None),
     ("reporter", Role.REPORTER, "寒亭区发展和改革局 填报员", None, "寒亭区发展和改革局"),
-    ("leader", Role.LEADER, "张立军（寒亭区区长）", None, None),
+    ("leader", Role.LEADER, "张立军（寒亭区区长）", "寒亭区", None),
     ("panel", Role.PANEL, "观摩评委", "潍坊市", None),
 ]
 
