@@ -30,13 +30,16 @@ node_modules/.installed: package.json package-lock.json
 src/keyprojects/static/vendor/htmx.min.js: node_modules/.installed scripts/build_assets.sh
 	bash scripts/build_assets.sh
 
-# Browser tests need Debian's chromium and a CJK font (without it every Chinese character is a box).
+# Browser tests need Debian's chromium and a CJK font (without it every Chinese character is a box); the bulletin's
+# rendering test needs LibreOffice (DOCX → PDF) and poppler-utils (PDF → text and PNG).
+SYSTEM_PACKAGES := chromium fonts-noto-cjk libreoffice-writer-nogui poppler-utils
 system-packages:
-	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK"; then :; \
+	@if [ -x /usr/bin/chromium ] && fc-list 2>/dev/null | grep -qi "Noto Sans CJK" && command -v soffice >/dev/null \
+	  && command -v pdftoppm >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ]; then \
-	  echo "installing chromium and fonts-noto-cjk (Debian packages)"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
-	else echo "Browser tests need: sudo apt-get install -y chromium fonts-noto-cjk"; exit 1; fi
+	  echo "installing $(SYSTEM_PACKAGES) (Debian packages)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(SYSTEM_PACKAGES) >/dev/null; \
+	else echo "Browser and rendering tests need: sudo apt-get install -y $(SYSTEM_PACKAGES)"; exit 1; fi
 
 lint:
 	$(VENV)/bin/ruff check src tests bench scripts

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
 from django.contrib.contenttypes.models import ContentType
-from django.db import models, transaction
+from django.db import connection, models, transaction
 
 from keyprojects.audit.models import AuditAction, AuditEntry
 from keyprojects.core import clock
@@ -98,3 +99,39 @@ def record_delete(
     return record(
         actor, AuditAction.DELETE, obj, {k: [v, None] for k, v in before.items() if v not in (None, "")}, message
     )
+
+
+def record_many(actor: Actor, action: str, entries: Sequence[tuple[models.Model, dict[str, Any], str]]) -> None:
+    """`record` for many objects (bulk imports): the same rows, inserted in batches, in the current transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries must be written inside the transaction of the writes they describe")
+    now = clock.now()
+    actor_id = actor.user.pk if actor.user is not None else None
+    content_types: dict[type[models.Model], int] = {}
+    rows = []
+    for obj, changes, text in entries:
+        model = type(obj)
+        if model not in content_types:
+            content_types[model] = ContentType.objects.get_for_model(obj, for_concrete_model=True).pk
+        rows.append((now, actor_id, actor.label[:150], actor.source, actor.request_id, action, content_types[model],
+                     str(obj.pk), str(obj)[:300], getattr(obj, "version", None), changes, text[:500]))
+    insert_rows(AuditEntry, ["at", "actor", "actor_label", "source", "request_id", "action", "content_type",
+                              "object_id", "object_repr", "object_version", "changes", "message"], rows)
+
+
+def insert_rows(model: type[models.Model], names: list[str], rows: list[tuple[Any, ...]]) -> None:
+    """INSERT rows whose ids are not needed back, in one executemany. Each value goes through its field's own
+    get_db_prep_save (dates, UUIDs, JSON adapted per backend) as bulk_create would, without building a model object
+    per row (bulk_create costs 0.1 ms a row here: 6 s for the 60,000 audit and stage rows of a province's list)."""
+    if not rows:
+        return
+    fields = [model._meta.get_field(name) for name in names]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in fields)  # type: ignore[union-attr,arg-type]
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608 - names only
+    prepared = [tuple(f.get_db_prep_save(v, connection) for f, v in zip(fields, row, strict=True))  # type: ignore[union-attr]
+                for row in rows]
+    with connection.cursor() as cursor:
+        for start in range(0, len(prepared), 5000):
+            cursor.executemany(sql, prepared[start:start + 5000])

@@ -42,12 +42,22 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 
 
 def _register() -> None:
+    from keyprojects.cadence.api import router as cadence_router
     from keyprojects.directory.api import router as directory_router
+    from keyprojects.notifications.api import router as notifications_router
+    from keyprojects.problems.api import router as problems_router
     from keyprojects.projects.api import router as projects_router
+    from keyprojects.ratings.api import router as ratings_router
     from keyprojects.regions.api import router as regions_router
+    from keyprojects.reports.api import router as reports_router
 
     api.add_router("/projects", projects_router)
     api.add_router("/regions", regions_router)
+    api.add_router("/problems", problems_router)
+    api.add_router("/notifications", notifications_router)
+    api.add_router("/reports", reports_router)
+    api.add_router("/ratings", ratings_router)
+    api.add_router("/cadence", cadence_router)
     api.add_router("/", directory_router)
 
 

@@ -48,7 +48,12 @@ INSTALLED_APPS = [
     "keyprojects.regions",
     "keyprojects.directory",
     "keyprojects.projects",
+    "keyprojects.reports",
+    "keyprojects.ratings",
+    "keyprojects.notifications",
+    "keyprojects.problems",
     "keyprojects.intake",
+    "keyprojects.cadence",
 ]
 
 MIDDLEWARE = [

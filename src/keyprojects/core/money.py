@@ -105,13 +105,18 @@ def parse_chinese_number(text: str) -> Decimal:
 def _parse_below_wan(text: str) -> int:
     if "亿" in text or "万" in text:
         return int(parse_chinese_number(text))
-    # A plain digit string such as "二〇二四" reads digit by digit.
+    # A digit string with a zero such as "二〇二四" reads digit by digit; without one ("两三", "三四") it is a range,
+    # an estimate ("两三亿"), which we refuse rather than guess.
     if all(ch in _DIGITS for ch in text) and len(text) > 1:
-        return int("".join(str(_DIGITS[ch]) for ch in text))
+        if any(ch in "零〇○" for ch in text):
+            return int("".join(str(_DIGITS[ch]) for ch in text))
+        raise MoneyError(f"“{text}”是约数，请填写确切金额")
     value = 0
     pending: int | None = None
     for ch in text:
         if ch in _DIGITS:
+            if pending:  # two digits in a row: "三四千" is an estimate
+                raise MoneyError(f"“{text}”是约数，请填写确切金额")
             pending = _DIGITS[ch]
         elif ch in _SMALL_UNITS:
             value += (1 if pending is None else pending) * _SMALL_UNITS[ch]

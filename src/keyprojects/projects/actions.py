@@ -59,7 +59,7 @@ def _authorise_project(actor: Actor, perm: str, region: Region) -> None:
     require_region_in_scope(actor.user, region)
 
 
-def _project_code(region: Region, pk: int) -> str:
+def project_code(region: Region, pk: int) -> str:
     return f"{region.code or f'R{region.pk}'}-{pk:06d}"
 
 
@@ -74,7 +74,7 @@ def do_create_project(actor: Actor, **values: Any) -> Project:
     project = Project(code=f"new-{uuid.uuid4().hex[:20]}", **values)
     project.full_clean(exclude=["code"])
     project.save()
-    project.code = _project_code(project.region, project.pk)
+    project.code = project_code(project.region, project.pk)
     project.save(update_fields=["code"])
     assert project.stage_since is not None
     StageTransition.objects.create(

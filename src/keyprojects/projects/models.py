@@ -77,6 +77,9 @@ class Project(VersionedModel):
         verbose_name=_("具体责任人"),
     )
     tags = models.CharField(_("标签"), max_length=200, blank=True, help_text=_("以逗号分隔"))
+    # The project site (WGS-84), used to flag report photos taken far from it; empty until someone enters it.
+    latitude = models.DecimalField(_("纬度"), max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(_("经度"), max_digits=9, decimal_places=6, null=True, blank=True)
 
     objects = ProjectQuerySet.as_manager()
 
@@ -299,3 +302,20 @@ __all__ = [
     "StageTransition",
     "TimestampedModel",
 ]
+
+
+class ImportColumnLabel(TimestampedModel):
+    """A column heading a user taught the importer ("计划总投资额（亿）" → total investment; "" = ignore the column).
+    Later imports by the same user read such headings this way before trying the built-in synonyms."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="import_labels")
+    label = models.CharField(_("表头"), max_length=200)
+    field = models.CharField(_("含义"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("导入列含义")
+        verbose_name_plural = _("导入列含义")
+        constraints = [models.UniqueConstraint(fields=["user", "label"], name="importcolumnlabel_unique_label")]
+
+    def __str__(self) -> str:
+        return f"{self.label} → {self.field or '忽略'}"

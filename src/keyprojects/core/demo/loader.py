@@ -358,6 +358,31 @@ def _load(log: Callable[[str], None]) -> None:
 
     _create_users(system, regions, units, hanting_leaders)
     _ingest_news(system, log)
+    _weekly_reports_and_ratings(system, log)
+    _problems(system, log)
+    _cadence(system, log)
+
+
+def _cadence(system: Actor, log: Callable[[str], None]) -> None:
+    """A 半月调度会 with decisions, the bulletin month 2024-03, observation rounds with panel scores
+    (keyprojects.cadence.demo)."""
+    from keyprojects.cadence.demo import load_cadence_demo
+
+    load_cadence_demo(system, log)
+
+
+def _problems(system: Actor, log: Callable[[str], None]) -> None:
+    """A dozen 寒亭区 problems in every state, with 督办, 直通车, 约谈 and ledgers (keyprojects.problems.demo)."""
+    from keyprojects.problems.demo import load_problem_demo
+
+    load_problem_demo(system, log)
+
+
+def _weekly_reports_and_ratings(system: Actor, log: Callable[[str], None]) -> None:
+    """Reports for 2024-W01 … W13 and their ratings: all three cards, a 督办 and a 约谈 (keyprojects.ratings.demo)."""
+    from keyprojects.ratings.demo import load_weekly_demo
+
+    load_weekly_demo(system, log)
 
 
 def _news_dir() -> Path | None:

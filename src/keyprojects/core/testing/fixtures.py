@@ -120,3 +120,29 @@ def world(db: Any) -> World:
 @pytest.fixture
 def system_actor() -> Actor:
     return SYSTEM
+
+
+# --- problems (issue 4): created on first use, so worlds that do not need them stay as they were ----------------------
+
+MATRIX_PROBLEM = "用地指标尚缺30亩"
+
+
+def problem_of(side: Side) -> Any:
+    """A problem on the side's project, raised by the system and not yet assigned (state 已提出)."""
+    from keyprojects.problems.actions import do_raise_problem
+    from keyprojects.problems.models import Problem
+
+    found = Problem.objects.filter(project=side.project, title=MATRIX_PROBLEM).first()
+    return found or do_raise_problem(SYSTEM, side.project, title=MATRIX_PROBLEM, category="土地")
+
+
+def element_of(side: Side) -> Any:
+    """The land line of the side's project's element ledger: 50亩 required, 20亩 secured (a 30亩 shortfall)."""
+    from keyprojects.problems.actions import do_save_element
+    from keyprojects.problems.models import ElementItem
+
+    found = ElementItem.objects.filter(project=side.project, kind="land").first()
+    if found is not None:
+        return found
+    day = dt.date(2024, 5, 31)
+    return do_save_element(SYSTEM, side.project, "land", None, required=Decimal(50), secured=Decimal(20), needed_by=day)

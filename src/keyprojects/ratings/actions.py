@@ -1,0 +1,521 @@
+"""The only code that writes rule sets, ratings, overrides and escalations. Atomic and audited.
+
+`do_rate_week` rates every listed project for one week: a fixed number of set-based reads (ratings.inputs), the pure
+formula (ratings.scoring) in memory, then one DELETE and one multi-row INSERT of the week's rows. Running it twice
+gives the same rows (idempotent); overrides are kept apart and applied again; escalations are created once per red
+streak and never removed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import importlib.util
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.urls import reverse
+
+from keyprojects.accounts.access import require_perm, require_region_in_scope
+from keyprojects.accounts.choices import Role
+from keyprojects.accounts.models import User
+from keyprojects.accounts.permissions import RATING_CONFIGURE, RATING_OVERRIDE
+from keyprojects.audit.actions import Actor, record, record_create
+from keyprojects.audit.models import AuditAction
+from keyprojects.core import clock
+from keyprojects.projects.choices import Level
+from keyprojects.projects.models import Project
+from keyprojects.ratings import inputs, scoring
+from keyprojects.ratings.choices import Colour, EscalationKind, GroupBy
+from keyprojects.ratings.models import ColourOverride, Escalation, RatingRun, RuleSet, RuleVersion, WeeklyRating
+from keyprojects.regions.models import Region
+from keyprojects.reports.actions import deadline_of
+from keyprojects.reports.weeks import IsoWeek
+
+DEFAULT_RULE_SET_NAME = "默认评分规则"
+EPOCH_MONDAY = dt.date(2000, 1, 3)
+HARD_PREFIX = "【直接红牌】"
+LEVEL_LABELS = {c.value: str(c.label) for c in Level}
+
+
+# --- rule sets -------------------------------------------------------------------------------------------------------
+
+
+def _check_params(params: dict[str, Any]) -> dict[str, Any]:
+    try:
+        return scoring.Rules.from_params(params).params()
+    except scoring.RulesError as exc:
+        raise ValidationError(exc.errors) from exc
+
+
+@transaction.atomic
+def ensure_default_rule_set(actor: Actor) -> RuleSet:
+    """The rule set that applies where no region has its own: DESIGN §4's defaults, from the first week on."""
+    existing = RuleSet.objects.filter(region__isnull=True).order_by("pk").first()
+    if existing is not None:
+        return existing
+    rule_set = RuleSet.objects.create(
+        name=DEFAULT_RULE_SET_NAME, description="DESIGN §4 的默认权重、分数线与直接红牌规则"
+    )
+    version = RuleVersion.objects.create(
+        rule_set=rule_set,
+        number=1,
+        valid_from=EPOCH_MONDAY,
+        params=dict(scoring.DEFAULTS),
+        note="默认规则",
+        created_by=actor.user,
+        created_at=clock.now(),
+    )
+    record_create(actor, rule_set, ("name", "region", "description"), f"第{version.number}版")
+    return rule_set
+
+
+@transaction.atomic
+def do_create_rule_set(
+    actor: Actor,
+    name: str,
+    region: Region | None,
+    preset: str,
+    valid_from: IsoWeek,
+    description: str = "",
+    params: dict[str, Any] | None = None,
+) -> RuleSet:
+    require_perm(actor.user, RATING_CONFIGURE)
+    if region is None:
+        if actor.user is not None and actor.user.role != Role.ADMIN:
+            raise PermissionDenied("适用于全部区域的默认规则只有系统管理员可以新建。")
+        if RuleSet.objects.filter(region__isnull=True).exists():
+            raise ValidationError({"region": "已有适用于全部区域的默认规则，请修改它或为某个区域新建规则。"})
+    else:
+        require_region_in_scope(actor.user, region)
+        if RuleSet.objects.filter(region=region).exists():
+            raise ValidationError({"region": f"{region.name}已有评分规则，请在原规则上新增版本。"})
+    if preset not in scoring.PRESETS:
+        raise ValidationError({"preset": f"未知的预设：{preset}"})
+    if not name.strip():
+        raise ValidationError({"name": "请填写规则名称。"})
+    merged = _check_params(scoring.PRESETS[preset][1] | (params or {}))
+    rule_set = RuleSet.objects.create(name=name.strip(), region=region, description=description)
+    RuleVersion.objects.create(
+        rule_set=rule_set,
+        number=1,
+        valid_from=valid_from.monday,
+        params=merged,
+        note=f"按“{scoring.PRESETS[preset][0]}”新建",
+        created_by=actor.user,
+        created_at=clock.now(),
+    )
+    record_create(
+        actor, rule_set, ("name", "region", "description"), f"按“{scoring.PRESETS[preset][0]}”新建，{valid_from}起用"
+    )
+    return rule_set
+
+
+@transaction.atomic
+def do_add_rule_version(
+    actor: Actor,
+    rule_set: RuleSet,
+    expected_version: int | None,
+    params: dict[str, Any],
+    valid_from: IsoWeek,
+    note: str,
+) -> RuleVersion:
+    """A changed rule set is a new dated version; earlier versions and the ratings made with them stay."""
+    require_perm(actor.user, RATING_CONFIGURE)
+    if rule_set.region is not None:
+        require_region_in_scope(actor.user, rule_set.region)
+    elif actor.user is not None and actor.user.role != Role.ADMIN:
+        raise PermissionDenied("默认规则适用于全部区域，只有系统管理员可以修改。")
+    if not note.strip():
+        raise ValidationError({"note": "请填写修改说明。"})
+    from keyprojects.core import editing
+
+    locked = editing.lock_for_update(RuleSet, rule_set.pk, expected_version)
+    latest = locked.versions.order_by("-number").first()
+    if latest is not None and valid_from.monday < latest.valid_from:
+        raise ValidationError({"valid_from": f"起用周不能早于当前版本的起用周（{IsoWeek.of(latest.valid_from)}）。"})
+    merged = _check_params(params)
+    before = latest.rules.params() if latest else {}
+    version = RuleVersion.objects.create(
+        rule_set=locked,
+        number=(latest.number + 1) if latest else 1,
+        valid_from=valid_from.monday,
+        params=merged,
+        note=note.strip(),
+        created_by=actor.user,
+        created_at=clock.now(),
+    )
+    locked.version += 1
+    locked.save(update_fields=["version", "updated_at"])
+    labels = {p.name: p.label for p in scoring.PARAMS}
+    changes: dict[str, Any] = {labels[k]: [before.get(k), v] for k, v in merged.items() if before.get(k) != v}
+    changes["版本"] = [latest.number if latest else None, version.number]
+    changes["起用周"] = [str(IsoWeek.of(latest.valid_from)) if latest else None, str(valid_from)]
+    record(actor, AuditAction.UPDATE, locked, changes, note.strip())
+    return version
+
+
+# --- overrides -------------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_override_colour(actor: Actor, project: Project, week: IsoWeek, colour: str, reason: str) -> ColourOverride:
+    """Set the final colour of a project's week by hand. The computed colour stays on the rating."""
+    require_perm(actor.user, RATING_OVERRIDE)
+    if actor.user is not None and not Project.objects.for_user(actor.user).filter(pk=project.pk).exists():
+        raise PermissionDenied(f"“{project.name}”不在您的管辖范围内。")
+    if colour not in (Colour.BLUE, Colour.YELLOW, Colour.RED):
+        raise ValidationError({"colour": "请选择蓝牌、黄牌或红牌。"})
+    if not reason.strip():
+        raise ValidationError({"reason": "人工调整颜色必须填写原因。"})
+    rating = WeeklyRating.objects.select_for_update().filter(project=project, week_start=week.monday).first()
+    if rating is None:
+        raise ValidationError(f"{week}尚未评分，请先计算该周评分再调整。")
+    override = ColourOverride.objects.select_for_update().filter(project=project, week_start=week.monday).first()
+    before = override.colour if override else rating.computed_colour
+    if override is None:
+        override = ColourOverride(project=project, week_start=week.monday)
+    else:
+        override.version += 1
+    override.colour, override.reason, override.created_by = colour, reason.strip(), actor.user
+    override.full_clean(validate_unique=False)
+    override.save()
+    rating.colour = colour
+    rating.overridden = colour != rating.computed_colour
+    rating.reasons = _with_override_reason(rating.reasons, colour, reason.strip(), actor)
+    rating.save(update_fields=["colour", "overridden", "reasons"])
+    record(
+        actor,
+        AuditAction.UPDATE,
+        override,
+        {
+            "颜色": [str(Colour(before).label), str(Colour(colour).label)],
+            "计算颜色": [None, str(Colour(rating.computed_colour).label)],
+        },
+        reason.strip(),
+    )
+    return override
+
+
+@transaction.atomic
+def do_clear_override(actor: Actor, project: Project, week: IsoWeek, reason: str) -> None:
+    require_perm(actor.user, RATING_OVERRIDE)
+    if actor.user is not None and not Project.objects.for_user(actor.user).filter(pk=project.pk).exists():
+        raise PermissionDenied(f"“{project.name}”不在您的管辖范围内。")
+    if not reason.strip():
+        raise ValidationError({"reason": "撤销调整必须填写原因。"})
+    override = ColourOverride.objects.select_for_update().filter(project=project, week_start=week.monday).first()
+    if override is None:
+        raise ValidationError("该周没有人工调整。")
+    rating = WeeklyRating.objects.select_for_update().filter(project=project, week_start=week.monday).first()
+    record(actor, AuditAction.DELETE, override, {"颜色": [str(Colour(override.colour).label), None]}, reason.strip())
+    override.delete()
+    if rating is not None:
+        rating.colour, rating.overridden = rating.computed_colour, False
+        rating.reasons = "\n".join(r for r in rating.reason_list if not r.startswith("人工调整为"))
+        rating.save(update_fields=["colour", "overridden", "reasons"])
+
+
+def _with_override_reason(reasons: str, colour: str, reason: str, actor: Actor | str) -> str:
+    label = actor if isinstance(actor, str) else actor.label
+    kept = [r for r in reasons.split("\n") if r and not r.startswith("人工调整为")]
+    return "\n".join([*kept, f"人工调整为{Colour(colour).label}：{reason}（{label}）"])
+
+
+# --- the weekly rating -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class RateResult:
+    week: IsoWeek
+    projects: int
+    counts: dict[str, int]
+    escalations: list[Escalation] = field(default_factory=list)
+    seconds: float = 0.0
+
+    def summary(self) -> str:
+        c = self.counts
+        return (
+            f"{self.week}：共评定{self.projects}个项目，蓝牌{c.get('blue', 0)}个，黄牌{c.get('yellow', 0)}个，"
+            f"红牌{c.get('red', 0)}个，未评定{c.get('none', 0)}个；新增督办/约谈{len(self.escalations)}个。"
+        )
+
+
+INSERT_COLUMNS = (
+    "week_start",
+    "project",
+    "rule_version",
+    "group_key",
+    "group_label",
+    "score",
+    "c_investment",
+    "c_milestones",
+    "c_momentum",
+    "c_problems",
+    "c_reporting",
+    "rank",
+    "group_size",
+    "computed_colour",
+    "colour",
+    "overridden",
+    "hard_red",
+    "previous_score",
+    "score_change",
+    "previous_colour",
+    "red_streak",
+    "report_status",
+    "reasons",
+    "computed_at",
+)
+INSERT_FIELDS = [WeeklyRating._meta.get_field(name) for name in INSERT_COLUMNS]
+
+
+def _group(row: inputs.ProjectRow, rules: scoring.Rules, names: dict[str, str]) -> tuple[str, str]:
+    prefix = f"{row.rule_version.rule_set_id}|"
+    if rules.group_by == GroupBy.LEVEL:
+        return prefix + f"level:{row.level}", LEVEL_LABELS.get(row.level, "未定级别") + "项目"
+    if rules.group_by == GroupBy.RULE_SET:
+        return prefix + "all", row.rule_version.rule_set.name
+    key = inputs.district_key(row.region_path)
+    return prefix + f"district:{key}", names.get(key, "本区域")
+
+
+@transaction.atomic
+def do_rate_week(actor: Actor, week: IsoWeek) -> RateResult:
+    """Rate all listed projects for `week` (see the module docstring). Runs a fixed number of queries."""
+    require_perm(actor.user, RATING_CONFIGURE)
+    if week > IsoWeek.current():
+        raise ValidationError({"week": f"不能计算未来周次（{week}）的评分；本周为{IsoWeek.current()}。"})
+    started = time.perf_counter()
+    now = clock.now()
+    ensure_default_rule_set(actor)
+    data = inputs.gather(week, now, deadline_of(week))
+
+    outcomes: dict[int, scoring.Outcome] = {}
+    members: dict[str, list[tuple[int, float | None]]] = defaultdict(list)
+    groups: dict[int, tuple[str, str]] = {}
+    for row in data.rows:
+        rules = row.rule_version.rules
+        outcome = scoring.compute(rules, row.inputs)
+        outcomes[row.project_id] = outcome
+        groups[row.project_id] = _group(row, rules, data.region_names)
+        members[groups[row.project_id][0]].append((row.project_id, outcome.score))
+    rules_of = {row.project_id: row.rule_version for row in data.rows}
+    placed: dict[int, scoring.Placed] = {}
+    for group in members.values():
+        placed |= scoring.rank_group(rules_of[group[0][0]].rules, group)
+
+    adapt_dt = connection.ops.adapt_datetimefield_value
+    adapt_d = connection.ops.adapt_datefield_value
+    computed_at, week_start = adapt_dt(now), adapt_d(week.monday)
+    counts: Counter[str] = Counter()
+    candidates: list[tuple[int, str, dt.date, int]] = []
+    records = []
+    for row in data.rows:
+        pid = row.project_id
+        version = row.rule_version
+        rules = version.rules
+        outcome, place = outcomes[pid], placed[pid]
+        computed = scoring.final_colour(rules, outcome, place)
+        reasons = [HARD_PREFIX + r for r in outcome.hard_reasons] + list(outcome.reasons)
+        group_key, group_label = groups[pid]
+        if place.rank is not None and place.size > 1:
+            reasons.append(f"在{group_label}{place.size}个项目中排第{place.rank}名")
+        colour = computed
+        override = data.overrides.get(pid)
+        if override is not None:
+            colour = override[0]
+            reasons.append(f"人工调整为{Colour(colour).label}：{override[1]}")
+        prev = data.previous.get(pid)
+        streak = (prev.red_streak if prev else 0) + 1 if colour == Colour.RED else 0
+        if streak >= rules.escalate_red_weeks:
+            streak_start = week.shift(-(streak - 1)).monday
+            candidates.append((pid, EscalationKind.SUPERVISION, streak_start, streak))
+            if streak >= rules.escalate_red_weeks + rules.summons_after_weeks:
+                candidates.append((pid, EscalationKind.SUMMONS, streak_start, streak))
+        counts[colour] += 1
+        c = outcome.components
+        score_change = (
+            round(outcome.score - prev.score, 1)
+            if prev and prev.score is not None and outcome.score is not None
+            else None
+        )
+        records.append(
+            (  # in the order of INSERT_COLUMNS
+                week_start,
+                pid,
+                version.pk,
+                group_key,
+                group_label,
+                outcome.score,
+                c["investment"],
+                c["milestones"],
+                c["momentum"],
+                c["problems"],
+                c["reporting"],
+                place.rank,
+                place.size,
+                computed,
+                colour,
+                colour != computed,
+                outcome.hard_red,
+                prev.score if prev else None,
+                score_change,
+                prev.colour if prev else "",
+                streak,
+                row.inputs.report,
+                "\n".join(reasons),
+                computed_at,
+            )
+        )
+
+    WeeklyRating.objects.filter(week_start=week.monday).delete()
+    _insert_ratings(records)
+
+    escalations = _escalate(week, candidates, now)
+    seconds = time.perf_counter() - started
+    run = RatingRun.objects.create(
+        week_start=week.monday,
+        started_at=now,
+        duration_ms=int(seconds * 1000),
+        actor_label=actor.label[:150],
+        projects=len(records),
+        counts=dict(counts),
+        escalations=len(escalations),
+    )
+    result = RateResult(week, len(records), dict(counts), escalations, seconds)
+    record(actor, AuditAction.CREATE, run, {"周次": [None, str(week)], "结果": [None, result.summary()]})
+    return result
+
+
+def _insert_ratings(records: list[tuple[Any, ...]]) -> None:
+    """All of the week's rows in one statement: COPY on PostgreSQL, one executemany on SQLite (DESIGN §10)."""
+    if not records:
+        return
+    table = connection.ops.quote_name(WeeklyRating._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in INSERT_FIELDS)  # type: ignore[union-attr,arg-type]
+    if connection.vendor == "postgresql":
+        sql = f"COPY {table} ({columns}) FROM STDIN"
+        started = time.perf_counter()
+        with connection.cursor() as cursor:
+            with cursor.cursor.copy(sql) as copy:  # the psycopg cursor under Django's wrapper
+                for row in records:
+                    copy.write_row(row)
+        if connection.queries_logged:  # keep query counts honest: COPY bypasses Django's logging wrapper
+            connection.queries_log.append(
+                {"sql": f"{sql} -- {len(records)} rows", "time": f"{time.perf_counter() - started:.3f}"}
+            )
+        return
+    placeholders = ", ".join(["%s"] * len(INSERT_FIELDS))
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({placeholders})", records)  # noqa: S608
+
+
+def _escalate(week: IsoWeek, candidates: list[tuple[int, str, dt.date, int]], now: dt.datetime) -> list[Escalation]:
+    if not candidates:
+        return []
+    earliest = min(c[2] for c in candidates)
+    existing = set(
+        Escalation.objects.filter(streak_start__gte=earliest).values_list("project_id", "kind", "streak_start")
+    )
+    new = [
+        Escalation(
+            project_id=pid, kind=kind, week_start=week.monday, streak_start=start, red_weeks=streak, created_at=now
+        )
+        for pid, kind, start, streak in candidates
+        if (pid, kind, start) not in existing
+    ]
+    if not new:
+        return []
+    created = Escalation.objects.bulk_create(new)
+    ids = [e.pk for e in created]
+    # Notices go out after the rating has committed (one notice per escalation is the notification room's contract).
+    transaction.on_commit(lambda: notify_escalations(ids))
+    return created
+
+
+def notifications_module() -> Any | None:
+    """keyprojects.notifications.actions when installed (checked at call time, not import time)."""
+    if not apps.is_installed("keyprojects.notifications"):
+        return None
+    if importlib.util.find_spec("keyprojects.notifications.actions") is None:
+        return None
+    module = importlib.import_module("keyprojects.notifications.actions")
+    return module if hasattr(module, "do_notify") else None
+
+
+def escalation_recipients(escalations: list[Escalation]) -> dict[int, list[User]]:
+    """督办 → the unit's users and the leader; 约谈 → the supervisors whose region covers the project. Three queries."""
+    unit_ids = {e.project.unit_id for e in escalations if e.project.unit_id}
+    leader_ids = {e.project.leader_id for e in escalations if e.project.leader_id}
+    by_unit: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(scope_units__in=unit_ids, is_active=True).prefetch_related("scope_units"):
+        for unit in user.scope_units.all():
+            if unit.pk in unit_ids:
+                by_unit[unit.pk].append(user)
+    by_person = {u.person_id: u for u in User.objects.filter(person_id__in=leader_ids, is_active=True)}
+    supervisors = list(User.objects.filter(role=Role.SUPERVISOR, is_active=True).prefetch_related("scope_regions"))
+    found: dict[int, list[User]] = {}
+    for e in escalations:
+        project = e.project
+        if e.kind == EscalationKind.SUPERVISION:
+            users = list(by_unit.get(project.unit_id or 0, []))
+            leader = by_person.get(project.leader_id)
+            if leader is not None:
+                users.append(leader)
+        else:
+            users = [
+                s for s in supervisors if any(project.region.path.startswith(r.path) for r in s.scope_regions.all())
+            ]
+        found[e.pk] = list({u.pk: u for u in users}.values())
+    return found
+
+
+def notify_escalations(ids: list[int]) -> int:
+    """Send the 督办 / 约谈 notices of escalations that have none yet; idempotent (dedupe keys). Returns the number
+    sent. Runs after the rating committed; each notice is written in its own transaction."""
+    module = notifications_module()
+    if module is None or not ids:
+        return 0
+    escalations: list[Escalation] = []
+    for offset in range(0, len(ids), 500):
+        escalations += Escalation.objects.filter(
+            pk__in=ids[offset : offset + 500], notice_id__isnull=True
+        ).select_related("project", "project__region", "project__unit", "project__leader")
+    recipients = escalation_recipients(escalations)
+    sent = 0
+    for e in escalations:
+        project = e.project
+        start = IsoWeek.of(e.streak_start)
+        if e.kind == EscalationKind.SUPERVISION:
+            title = f"督办通知：{project.name}连续{e.red_weeks}周红牌"
+            body = (
+                f"{project.name}（{project.code}）自{start}起连续{e.red_weeks}周被评为红牌。请责任单位"
+                f"{project.unit.name if project.unit else ''}和包靠领导{project.leader.name if project.leader else ''}"
+                "督促整改，并在下周周报中说明整改措施。"
+            )
+        else:
+            title = f"约谈名单：{project.name}督办后仍为红牌"
+            body = (
+                f"{project.name}（{project.code}）自{start}起连续{e.red_weeks}周红牌，"
+                "督办后仍无明显进展，列入约谈名单。"
+            )
+        with transaction.atomic():
+            notice = module.do_notify(
+                kind=f"rating_{e.kind}",
+                title=title,
+                body=body,
+                recipients=recipients.get(e.pk, []),
+                region=project.region,
+                link=reverse("projects:detail", kwargs={"pk": project.pk}),
+                dedupe_key=f"rating-{e.kind}-{project.pk}-{e.streak_start:%Y%m%d}",
+            )
+            if notice is not None:
+                Escalation.objects.filter(pk=e.pk).update(notice_id=notice.pk)
+                sent += 1
+    return sent

@@ -1,0 +1,442 @@
+"""The weekly score and the 蓝黄红 card (DESIGN §4). Pure: no database; tested without one.
+
+For a project and ISO week w, with annual plan P (万元), f(w) the share of the plan due by the end of w (linear over
+the year, or the monthly curve) and C the investment completed this year as of the latest report ≤ w:
+
+  investment   clamp(C / (P·f(w)), 0, 1)
+  milestones   mean over milestones due by w of 1 − days late / 60, clamped to 0..1 (met or not)
+  momentum     clamp(ΔC over the last 4 weeks / (P·Δf), 0, 1)
+  problems     max(0, 1 − 0.4·overdue_open − 0.1·open)
+  reporting    1 on time, 0.4 late, 0 missing
+
+A component that does not apply (no plan, no milestone due, no problem data, the deadline not yet passed) is left out
+and the weights of the others are renormalised. Score = 100 · Σ wᵢ·vᵢ / Σ wᵢ over the components that apply.
+Colour: `threshold` (blue ≥ 85, red < 60), `rank` (top 30% of the comparison group blue, bottom 20% red) or
+`node_lag` (start and investment lag, the rule other cities use). Hard red, whatever the score: no report for 2 weeks,
+a milestone more than 30 days overdue, a problem more than 30 days overdue. Every number is a rule-set parameter.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property, lru_cache
+from typing import Any
+
+from keyprojects.ratings.choices import COLOUR_ORDER, Colour, GroupBy, Policy
+
+COMPONENTS = ("investment", "milestones", "momentum", "problems", "reporting")
+COMPONENT_LABELS = {
+    "investment": "投资完成",
+    "milestones": "节点完成",
+    "momentum": "近期势头",
+    "problems": "问题解决",
+    "reporting": "按时报送",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Param:
+    name: str
+    label: str
+    kind: str  # "float" | "int" | "choice"
+    default: Any
+    minimum: float | None = None
+    maximum: float | None = None
+    choices: tuple[tuple[str, str], ...] = ()
+
+
+PARAMS: tuple[Param, ...] = (
+    Param("policy", "评色方式", "choice", Policy.THRESHOLD, choices=tuple((c.value, str(c.label)) for c in Policy)),
+    Param(
+        "group_by",
+        "比较组（排名范围）",
+        "choice",
+        GroupBy.DISTRICT,
+        choices=tuple((c.value, str(c.label)) for c in GroupBy),
+    ),
+    Param("weight_investment", "权重：投资完成", "float", 45, 0, 100),
+    Param("weight_milestones", "权重：节点完成", "float", 25, 0, 100),
+    Param("weight_momentum", "权重：近期势头", "float", 15, 0, 100),
+    Param("weight_problems", "权重：问题解决", "float", 10, 0, 100),
+    Param("weight_reporting", "权重：按时报送", "float", 5, 0, 100),
+    Param("blue_min", "蓝牌分数线（不低于）", "float", 85, 0, 100),
+    Param("red_below", "红牌分数线（低于）", "float", 60, 0, 100),
+    Param("rank_blue_share", "比拼：蓝牌比例（前）", "float", 0.30, 0, 1),
+    Param("rank_red_share", "比拼：红牌比例（后）", "float", 0.20, 0, 1),
+    Param("milestone_zero_days", "节点逾期多少天得0分", "int", 60, 1, 365),
+    Param("momentum_weeks", "近期势头统计周数", "int", 4, 1, 26),
+    Param("problem_overdue_weight", "每个逾期问题扣分比例", "float", 0.4, 0, 1),
+    Param("problem_open_weight", "每个未解决问题扣分比例", "float", 0.1, 0, 1),
+    Param("late_value", "迟报得分比例", "float", 0.4, 0, 1),
+    Param("hard_missing_weeks", "连续几周未报直接亮红牌（0为不启用）", "int", 2, 0, 52),
+    Param("hard_milestone_days", "节点逾期超过几天直接亮红牌（0为不启用）", "int", 30, 0, 365),
+    Param("hard_problem_days", "问题逾期超过几天直接亮红牌（0为不启用）", "int", 30, 0, 365),
+    Param("node_start_red_months", "节点滞后：开工滞后超过几个月亮红牌", "int", 3, 1, 24),
+    Param("node_progress_yellow_points", "节点滞后：投资进度落后几个百分点起亮黄牌", "float", 10, 0, 100),
+    Param("node_progress_red_points", "节点滞后：投资进度落后超过几个百分点亮红牌", "float", 30, 0, 100),
+    Param("escalate_red_weeks", "连续几周红牌自动督办", "int", 2, 1, 52),
+    Param("summons_after_weeks", "督办后仍红牌几周列入约谈名单", "int", 2, 1, 52),
+)
+PARAMS_BY_NAME = {p.name: p for p in PARAMS}
+DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMS}
+PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
+    "default": ("默认规则（分数线）", dict(DEFAULTS)),
+    "rank": ("比拼规则（组内排名）", DEFAULTS | {"policy": Policy.RANK}),
+    "node_lag": ("节点滞后规则", DEFAULTS | {"policy": Policy.NODE_LAG}),
+}
+
+
+class RulesError(ValueError):
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("；".join(errors.values()))
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class Rules:
+    policy: str
+    group_by: str
+    weight_investment: float
+    weight_milestones: float
+    weight_momentum: float
+    weight_problems: float
+    weight_reporting: float
+    blue_min: float
+    red_below: float
+    rank_blue_share: float
+    rank_red_share: float
+    milestone_zero_days: int
+    momentum_weeks: int
+    problem_overdue_weight: float
+    problem_open_weight: float
+    late_value: float
+    hard_missing_weeks: int
+    hard_milestone_days: int
+    hard_problem_days: int
+    node_start_red_months: int
+    node_progress_yellow_points: float
+    node_progress_red_points: float
+    escalate_red_weeks: int
+    summons_after_weeks: int
+
+    @classmethod
+    def from_params(cls, params: dict[str, Any]) -> Rules:
+        """Validate a parameter dict (missing names take the default); RulesError names every bad parameter."""
+        errors: dict[str, str] = {}
+        values: dict[str, Any] = {}
+        unknown = set(params) - set(PARAMS_BY_NAME)
+        if unknown:
+            errors["__all__"] = f"未知的参数：{'、'.join(sorted(unknown))}"
+        for p in PARAMS:
+            raw = params.get(p.name, p.default)
+            if p.kind == "choice":
+                if raw not in {c for c, _ in p.choices}:
+                    errors[p.name] = f"{p.label}：未知的选项“{raw}”"
+                values[p.name] = str(raw)
+                continue
+            try:
+                number = float(raw)
+            except (TypeError, ValueError):
+                errors[p.name] = f"{p.label}：应为数字"
+                continue
+            if not math.isfinite(number) or (p.kind == "int" and not number.is_integer()):
+                errors[p.name] = f"{p.label}：应为{'整数' if p.kind == 'int' else '数字'}"
+                continue
+            if (p.minimum is not None and number < p.minimum) or (p.maximum is not None and number > p.maximum):
+                errors[p.name] = f"{p.label}：应在{_num(p.minimum)}到{_num(p.maximum)}之间"
+                continue
+            values[p.name] = int(number) if p.kind == "int" else number
+        if not errors:
+            if sum(values[f"weight_{c}"] for c in COMPONENTS) <= 0:
+                errors["weight_investment"] = "各项权重之和须大于0"
+            if values["red_below"] > values["blue_min"]:
+                errors["red_below"] = "红牌分数线不能高于蓝牌分数线"
+            if values["rank_blue_share"] + values["rank_red_share"] > 1:
+                errors["rank_red_share"] = "蓝牌比例与红牌比例之和不能超过1"
+            if values["node_progress_yellow_points"] > values["node_progress_red_points"]:
+                errors["node_progress_yellow_points"] = "黄牌的落后百分点不能大于红牌的"
+        if errors:
+            raise RulesError(errors)
+        return cls(**values)
+
+    def weight(self, component: str) -> float:
+        return self.weights[component]
+
+    @cached_property
+    def weights(self) -> dict[str, float]:
+        return {c: float(getattr(self, f"weight_{c}")) for c in COMPONENTS}
+
+    def params(self) -> dict[str, Any]:
+        return {p.name: getattr(self, p.name) for p in PARAMS}
+
+
+def _num(value: float | None) -> str:
+    if value is None:
+        return ""
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+DEFAULT_RULES = Rules.from_params(DEFAULTS)
+
+
+# --- inputs and outcome ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class MilestoneDue:
+    kind: str
+    label: str
+    planned: dt.date
+    actual: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProblemCounts:
+    open: int
+    overdue_open: int
+    max_overdue_days: int
+
+
+@dataclass(slots=True)
+class Inputs:
+    project_id: int
+    year: int  # the plan year: the ISO year of the week
+    week_end: dt.date  # Sunday of the week
+    plan_wan: float | None
+    curve: list[float] | None = None
+    invested_wan: float | None = None  # C; None when the project has no report this year
+    invested_before_wan: float | None = None  # C as of the week `momentum_weeks` earlier; None = nothing yet
+    milestones: list[MilestoneDue] = field(default_factory=list)
+    report: str = "missing"  # on_time | late | missing | pending (deadline not reached)
+    weeks_without_report: int = 0  # consecutive weeks up to and including w without a report
+    problems: ProblemCounts | None = None  # None: the problem loop is not available
+
+
+@dataclass(slots=True)
+class Outcome:
+    project_id: int
+    components: dict[str, float | None]
+    score: float | None
+    reasons: list[str]
+    hard_reasons: list[str]
+    node_colour: str | None = None
+
+    @property
+    def hard_red(self) -> bool:
+        return bool(self.hard_reasons)
+
+
+def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
+    return max(low, min(high, value))
+
+
+def plan_fraction(day: dt.date, year: int, curve: list[float] | None = None) -> float:
+    """Share of the year's plan due by the end of `day`: linear in the days of the year, or the monthly curve
+    (cumulative share at each month's end) interpolated linearly inside the month."""
+    if day.year < year:
+        return 0.0
+    if day.year > year:
+        return 1.0
+    if not curve:
+        return _linear_fraction(day, year)
+    previous = float(curve[day.month - 2]) if day.month > 1 else 0.0
+    days = calendar.monthrange(year, day.month)[1]
+    return clamp(previous + (float(curve[day.month - 1]) - previous) * day.day / days)
+
+
+@lru_cache(maxsize=1024)
+def _linear_fraction(day: dt.date, year: int) -> float:
+    days_in_year = 366 if calendar.isleap(year) else 365
+    return (day.toordinal() - dt.date(year, 1, 1).toordinal() + 1) / days_in_year
+
+
+def _pct(value: float) -> int:
+    """A ratio as a whole percentage for the reasons; beyond 10000% the exact figure says nothing more."""
+    return math.floor(min(value, 100.0) * 100 + 0.5)
+
+
+def _months_after(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def compute(rules: Rules, inp: Inputs) -> Outcome:
+    """Components, score, reasons and hard-red reasons of one project for one week."""
+    values: dict[str, float | None] = dict.fromkeys(COMPONENTS)
+    reasons: list[str] = []
+    hard: list[str] = []
+    f_now = plan_fraction(inp.week_end, inp.year, inp.curve)
+    invested = inp.invested_wan or 0.0
+    plan = inp.plan_wan or 0.0
+
+    # investment
+    if plan > 0 and f_now > 0:
+        ratio = invested / (plan * f_now)
+        values["investment"] = clamp(ratio)
+        reasons.append(f"本年完成投资为计划进度的{_pct(ratio)}%")
+    elif not plan:
+        reasons.append("未填报年度计划投资，投资进度不参与评分")
+
+    # milestones due by the end of the week
+    due = [m for m in inp.milestones if m.planned <= inp.week_end]
+    if due:
+        scores = []
+        for m in sorted(due, key=lambda m: m.planned):
+            met = m.actual is not None and m.actual <= inp.week_end
+            late = ((m.actual if met else inp.week_end) - m.planned).days  # type: ignore[operator]
+            scores.append(clamp(1 - max(late, 0) / rules.milestone_zero_days))
+            if met and late > 0:
+                reasons.append(f"{m.label}节点滞后{late}天完成")
+            elif not met and late > 0:
+                if rules.hard_milestone_days and late > rules.hard_milestone_days:
+                    hard.append(f"{m.label}节点逾期{late}天（超过{rules.hard_milestone_days}天）")
+                else:
+                    reasons.append(f"{m.label}节点逾期{late}天")
+        values["milestones"] = sum(scores) / len(scores)
+
+    # momentum over the last weeks
+    k = rules.momentum_weeks
+    before_end = inp.week_end - dt.timedelta(weeks=k)
+    delta_f = f_now - plan_fraction(before_end, inp.year, inp.curve)
+    if plan > 0 and delta_f > 0:
+        delta_c = invested - (inp.invested_before_wan or 0.0)
+        ratio = delta_c / (plan * delta_f)
+        values["momentum"] = clamp(ratio)
+        reasons.append(f"近{k}周完成投资为同期计划的{_pct(max(ratio, 0))}%")
+
+    # problems
+    if inp.problems is not None:
+        p = inp.problems
+        values["problems"] = max(
+            0.0, 1 - rules.problem_overdue_weight * p.overdue_open - rules.problem_open_weight * p.open
+        )
+        if p.open:
+            reasons.append(f"未解决问题{p.open}个" + (f"，其中逾期{p.overdue_open}个" if p.overdue_open else ""))
+        if rules.hard_problem_days and p.max_overdue_days > rules.hard_problem_days:
+            hard.append(f"问题逾期{p.max_overdue_days}天未解决（超过{rules.hard_problem_days}天）")
+
+    # reporting
+    if inp.report == "on_time":
+        values["reporting"] = 1.0
+    elif inp.report == "late":
+        values["reporting"] = rules.late_value
+        reasons.append("本周周报迟报")
+    elif inp.report == "missing":
+        values["reporting"] = 0.0
+        if rules.hard_missing_weeks and inp.weeks_without_report >= rules.hard_missing_weeks:
+            hard.append(f"连续{inp.weeks_without_report}周未报送周报")
+        else:
+            reasons.append("本周未报送周报")
+
+    total_weight = weighted = 0.0
+    for name, weight in rules.weights.items():
+        value = values[name]
+        if value is not None and weight > 0:
+            total_weight += weight
+            weighted += weight * value
+    # One decimal, half up; the tiny epsilon keeps 82.35 (stored as 82.3499…) at 82.4 as a person would round it.
+    score = math.floor(1000 * weighted / total_weight + 0.5 + 1e-9) / 10 if total_weight > 0 else None
+
+    outcome = Outcome(inp.project_id, values, score, reasons, hard)
+    if rules.policy == Policy.NODE_LAG:
+        outcome.node_colour = _node_lag(rules, inp, f_now, outcome)
+    return outcome
+
+
+def _node_lag(rules: Rules, inp: Inputs, f_now: float, outcome: Outcome) -> str:
+    """Start: yellow once the planned start month has passed without a start, red after `node_start_red_months`.
+    Progress: yellow from `yellow` points behind the pro-rata plan, red beyond `red` points."""
+    colour: str = Colour.BLUE
+    start = next((m for m in inp.milestones if m.kind == "start"), None)
+    if start is not None and not (start.actual is not None and start.actual <= inp.week_end):
+        month_end = dt.date(
+            start.planned.year, start.planned.month, calendar.monthrange(start.planned.year, start.planned.month)[1]
+        )
+        planned = f"{start.planned.year}年{start.planned.month}月"
+        if inp.week_end > _months_after(start.planned, rules.node_start_red_months):
+            colour = Colour.RED
+            outcome.reasons.append(f"计划{planned}开工，滞后超过{rules.node_start_red_months}个月仍未开工")
+        elif inp.week_end > month_end:
+            colour = Colour.YELLOW
+            outcome.reasons.append(f"计划{planned}开工，未按期开工")
+    plan = inp.plan_wan or 0.0
+    if plan > 0:
+        behind = (f_now - (inp.invested_wan or 0.0) / plan) * 100
+        points = int(Decimal(str(behind)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+        if behind > rules.node_progress_red_points:
+            colour = Colour.RED
+            outcome.reasons.append(f"投资进度落后序时进度{points}个百分点")
+        elif behind >= rules.node_progress_yellow_points:
+            colour = worst(colour, Colour.YELLOW)
+            outcome.reasons.append(f"投资进度落后序时进度{points}个百分点")
+    return colour
+
+
+def worst(a: str, b: str) -> str:
+    return a if COLOUR_ORDER[Colour(a)] >= COLOUR_ORDER[Colour(b)] else b
+
+
+def threshold_colour(rules: Rules, score: float | None) -> str:
+    if score is None:
+        return Colour.NONE
+    if score >= rules.blue_min:
+        return Colour.BLUE
+    if score < rules.red_below:
+        return Colour.RED
+    return Colour.YELLOW
+
+
+def share_count(n: int, share: float) -> int:
+    return int((Decimal(n) * Decimal(str(share))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    rank: int | None  # competition ranking (1, 2, 2, 4) by score; None without a score
+    size: int  # projects with a score in the group
+    rank_colour: str  # the colour the rank policy gives
+
+
+def rank_group(rules: Rules, members: Iterable[tuple[int, float | None]]) -> dict[int, Placed]:
+    """Rank a comparison group by score. Top `rank_blue_share` blue, bottom `rank_red_share` red (each rounded half
+    up); projects with equal scores get the same rank and the better of their colours."""
+    scored = sorted(((pid, s) for pid, s in members if s is not None), key=lambda m: (-m[1], m[0]))
+    n = len(scored)
+    n_blue = share_count(n, rules.rank_blue_share)
+    n_red = min(share_count(n, rules.rank_red_share), n - n_blue)
+    by_score: dict[float, str] = {}
+    colours = []
+    for i, (_pid, score) in enumerate(scored):
+        colour = Colour.BLUE if i < n_blue else Colour.RED if i >= n - n_red else Colour.YELLOW
+        colours.append(colour)
+        best = by_score.get(score)
+        if best is None or COLOUR_ORDER[Colour(colour)] < COLOUR_ORDER[Colour(best)]:
+            by_score[score] = colour
+    placed: dict[int, Placed] = {}
+    rank = 0
+    previous: float | None = None
+    for i, (pid, score) in enumerate(scored):
+        if score != previous:
+            rank, previous = i + 1, score
+        placed[pid] = Placed(rank, n, by_score[score])
+    for pid, maybe in members:
+        if maybe is None:
+            placed[pid] = Placed(None, n, Colour.NONE)
+    return placed
+
+
+def final_colour(rules: Rules, outcome: Outcome, placed: Placed) -> str:
+    """The computed colour: hard red first, then the policy."""
+    if outcome.hard_red:
+        return Colour.RED
+    if rules.policy == Policy.RANK:
+        return placed.rank_colour
+    if rules.policy == Policy.NODE_LAG:
+        return outcome.node_colour or Colour.BLUE
+    return threshold_colour(rules, outcome.score)
