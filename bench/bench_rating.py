@@ -64,12 +64,14 @@ def main() -> None:
     env = {**os.environ, "KEYPROJECTS_TODAY": "2024-04-01", "KEYPROJECTS_FAST_HASHER": "1"}
     with tempfile.TemporaryDirectory(prefix="kp-bench-") as tmp:
         sqlite_env = {k: v for k, v in env.items() if k != "DATABASE_URL"} | {"KEYPROJECTS_DATA_DIR": tmp}
-        runs = [("sqlite", sqlite_env)]
+        # `make bench` runs every benchmark twice, without and then with DATABASE_URL: one engine per run then.
+        given = os.environ.get("DATABASE_URL")
+        runs = [] if given else [("sqlite", sqlite_env)]
         pg = _pg_url()
-        if pg:
+        if pg and (given or "BENCH_BOTH" in os.environ):
             _recreate_pg(pg)
             runs.append(("postgresql", env | {"DATABASE_URL": pg, "KEYPROJECTS_DATA_DIR": tmp}))
-        else:
+        elif not pg:
             print("bench_rating: PostgreSQL not reachable (set DATABASE_URL): SQLite only")
         for backend, run_env in runs:
             cmd = [sys.executable, __file__, "--child", backend, "--projects", str(args.projects)]

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.permissions import has_perm
 from keyprojects.accounts.scope import scope_of
@@ -19,7 +20,7 @@ def access_object(user: Any, queryset: models.QuerySet[M], pk: Any) -> M:
     try:
         return queryset.for_user(user).get(pk=pk)  # type: ignore[attr-defined]
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("未找到该记录，或您无权查看。") from exc
+        raise Http404(_("未找到该记录，或您无权查看。")) from exc
 
 
 def require_perm(user: Any, perm: str) -> None:
@@ -27,7 +28,7 @@ def require_perm(user: Any, perm: str) -> None:
     if user is None:
         return
     if not has_perm(user, perm):
-        raise PermissionDenied("您的角色无权执行此操作。")
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
 
 
 def require_region_in_scope(user: Any, region: Any) -> None:
@@ -38,4 +39,4 @@ def require_region_in_scope(user: Any, region: Any) -> None:
     if scope.unrestricted:
         return
     if not any(region.path.startswith(p) for p in scope.region_paths):
-        raise PermissionDenied(f"“{region}”不在您的管辖范围内。")
+        raise PermissionDenied(_("“%(region)s”不在您的管辖范围内。") % {"region": region})

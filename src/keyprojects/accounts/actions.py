@@ -6,6 +6,8 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.choices import Role
@@ -31,11 +33,12 @@ def do_create_user(
     person: Any = None,
 ) -> User:
     if role not in Role.values:
-        raise ValidationError({"role": f"未知的角色：{role}（可选：{'、'.join(Role.values)}）"})
+        message = _("未知的角色：%(role)s（可选：%(choices)s）") % {"role": role, "choices": _("、").join(Role.values)}
+        raise ValidationError({"role": message})
     if User.objects.filter(username=username).exists():
-        raise ValidationError({"username": f"用户名“{username}”已存在。"})
+        raise ValidationError({"username": _("用户名“%(username)s”已存在。") % {"username": username}})
     if len(password) < 8:
-        raise ValidationError({"password": "密码至少8位。"})
+        raise ValidationError({"password": _("密码至少8位。")})
     user = User(username=username, role=role, full_name=full_name, person=person, is_staff=role == Role.ADMIN)
     user.set_password(password)
     user.full_clean()
@@ -48,7 +51,7 @@ def do_create_user(
             actor,
             AuditAction.UPDATE,
             user,
-            {"负责范围": [None, "、".join(str(x) for x in [*(regions or []), *(units or [])])]},
+            {gettext_noop("负责范围"): [None, "、".join(str(x) for x in [*(regions or []), *(units or [])])]},
         )
     return user
 
@@ -58,7 +61,8 @@ def do_create_token(actor: Actor, user: User, name: str = "") -> tuple[ApiToken,
     """Returns the token and its raw value, which is shown once and never stored."""
     raw = ApiToken.generate()
     token = ApiToken.objects.create(user=user, name=name, key_hash=hash_token(raw), prefix=raw[:8])
-    record(actor, AuditAction.CREATE, token, {"用途": [None, name], "前缀": [None, token.prefix]})
+    changes = {gettext_noop("用途"): [None, name], gettext_noop("前缀"): [None, token.prefix]}
+    record(actor, AuditAction.CREATE, token, changes)
     return token, raw
 
 
@@ -66,7 +70,7 @@ def do_create_token(actor: Actor, user: User, name: str = "") -> tuple[ApiToken,
 def do_revoke_token(actor: Actor, token: ApiToken) -> None:
     token.revoked = True
     token.save(update_fields=["revoked"])
-    record(actor, AuditAction.UPDATE, token, {"状态": ["有效", "已吊销"]})
+    record(actor, AuditAction.UPDATE, token, {gettext_noop("状态"): ["有效", "已吊销"]})
 
 
 def _check_grant(actor: Actor, role: str, regions: list[Any], units: list[Any]) -> None:
@@ -75,7 +79,7 @@ def _check_grant(actor: Actor, role: str, regions: list[Any], units: list[Any]) 
         return
     require_perm(actor.user, USERS_MANAGE)
     if role == Role.ADMIN and actor.user.role != Role.ADMIN:
-        raise PermissionDenied("只有系统管理员可以设置系统管理员角色。")
+        raise PermissionDenied(_("只有系统管理员可以设置系统管理员角色。"))
     for region in regions:
         require_region_in_scope(actor.user, region)
     for unit in units:
@@ -111,7 +115,7 @@ def do_update_user(
 ) -> User:
     _check_grant(actor, role, regions, units)
     if actor.user is not None and actor.user.pk == user.pk and (role != user.role or not is_active):
-        raise ValidationError("不能修改自己的角色或停用自己的账号。")
+        raise ValidationError(_("不能修改自己的角色或停用自己的账号。"))
     before_scope = "、".join(str(x) for x in [*user.scope_regions.all(), *user.scope_units.all()])
     updated = editing.update(
         actor,
@@ -125,6 +129,6 @@ def do_update_user(
     updated.scope_units.set(units)
     after_scope = "、".join(str(x) for x in [*regions, *units])
     if before_scope != after_scope:
-        record(actor, AuditAction.UPDATE, updated, {"负责范围": [before_scope, after_scope]})
+        record(actor, AuditAction.UPDATE, updated, {gettext_noop("负责范围"): [before_scope, after_scope]})
     forget_scope(updated)
     return updated

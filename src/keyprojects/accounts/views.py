@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts import actions
@@ -37,7 +38,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     assert isinstance(user, User)  # login_required
     new_token = None
     if request.method == "POST":
-        _, new_token = actions.do_create_token(ui_actor(request), user, request.POST.get("name", "")[:100])
+        _token, new_token = actions.do_create_token(ui_actor(request), user, request.POST.get("name", "")[:100])
     scope = scope_of(request.user)
     return render(
         request,
@@ -57,7 +58,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 def revoke_token(request: HttpRequest, pk: int) -> HttpResponse:
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)  # a user's own tokens only
     actions.do_revoke_token(ui_actor(request), token)
-    messages.success(request, "令牌已吊销。")
+    messages.success(request, _("令牌已吊销。"))
     return redirect("accounts:profile")
 
 
@@ -114,7 +115,7 @@ def user_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             except PermissionDenied as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"已保存用户 {target.username}。")
+                messages.success(request, _("已保存用户 %(username)s。") % {"username": target.username})
                 return redirect("accounts:user_list")
     else:
         initial: dict[str, object] = {"is_active": True}

@@ -9,8 +9,10 @@ from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, models, transaction
+from django.utils import translation
 
 from keyprojects.audit.models import AuditAction, AuditEntry
 from keyprojects.core import clock
@@ -49,13 +51,15 @@ def display_value(value: Any) -> Any:
 
 
 def snapshot(obj: models.Model, fields: list[str] | tuple[str, ...]) -> dict[str, Any]:
-    """Field values as a person reads them; a choice field gives its label (签约, not "signed")."""
+    """Field values as a person reads them; a choice field gives its label (签约, not "signed"). The log is data: labels
+    are written in the platform's language (settings.LANGUAGE_CODE), whatever the language of the page that wrote."""
     values = {}
     for name in fields:
         field = obj._meta.get_field(name)
         value = getattr(obj, name)
         if getattr(field, "choices", None) and value not in (None, ""):
-            value = str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
+            with translation.override(settings.LANGUAGE_CODE):
+                value = str(dict(field.flatchoices).get(value, value))  # type: ignore[union-attr]
         values[name] = display_value(value)
     return values
 

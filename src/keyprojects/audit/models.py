@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -75,7 +76,8 @@ class AuditEntry(models.Model):
         raise PermissionError("audit entries are append-only")
 
     def labelled_changes(self) -> list[tuple[str, Any, Any]]:
-        """(label, before, after) with the model's verbose field names; keys that are not fields are labels already."""
+        """(label, before, after) with the model's verbose field names; keys that are not fields are labels already
+        (stored in Chinese, shown through the catalogs: the apps that write such keys mark them with gettext_noop)."""
         model = ContentType.objects.get_for_id(self.content_type_id).model_class()
         rows = []
         for key, pair in self.changes.items():
@@ -84,7 +86,7 @@ class AuditEntry(models.Model):
                 try:
                     label = str(model._meta.get_field(key).verbose_name)  # type: ignore[union-attr]
                 except Exception:  # noqa: BLE001 - free-text keys such as "计划投资"
-                    label = key
+                    label = gettext(key) if key else key
             before, after = (pair + [None, None])[:2] if isinstance(pair, list) else (None, pair)
             rows.append((label, before, after))
         return rows

@@ -8,12 +8,14 @@ transaction. A decision of a meeting becomes an assigned problem through the pro
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.models import User
@@ -96,10 +98,11 @@ def do_create_meeting(
     """Set up a meeting and prepare its agenda as of now (the agenda is the user's view: it needs a user)."""
     require_perm(actor.user, CADENCE_RUN)
     if actor.user is None:
-        raise ValidationError("调度会议程按召集人的管辖范围生成，须由登录的督导员召开。")
+        raise ValidationError(_("调度会议程按召集人的管辖范围生成，须由登录的督导员召开。"))
     require_region_in_scope(actor.user, region)
     if DispatchMeeting.objects.filter(region=region, held_on=held_on).exists():
-        raise ValidationError({"held_on": f"{region.name}{held_on:%Y-%m-%d}已有调度会。"})
+        taken = _("%(region)s%(day)s已有调度会。") % {"region": region.name, "day": f"{held_on:%Y-%m-%d}"}
+        raise ValidationError({"held_on": taken})
     agenda = selectors.agenda(actor.user, region, held_on)
     meeting = DispatchMeeting(
         region=region,
@@ -128,7 +131,7 @@ def do_refresh_agenda(
     """Prepare the agenda again (before the meeting, when cards or problems changed)."""
     require_perm(actor.user, CADENCE_RUN)
     if actor.user is None:
-        raise ValidationError("调度会议程按召集人的管辖范围生成，须由登录的督导员刷新。")
+        raise ValidationError(_("调度会议程按召集人的管辖范围生成，须由登录的督导员刷新。"))
     locked = editing.lock_for_update(DispatchMeeting, meeting.pk, expected_version)
     region = Region.objects.get(pk=locked.region_id)
     require_region_in_scope(actor.user, region)
@@ -148,7 +151,7 @@ def do_update_meeting(actor: Actor, meeting: DispatchMeeting, expected_version: 
     allowed = {"title", "venue", "chair", "attendees", "minutes"}
     unknown = set(values) - allowed
     if unknown:
-        raise ValidationError(f"不能修改：{'、'.join(sorted(unknown))}")
+        raise ValidationError(_("不能修改：%(fields)s") % {"fields": "、".join(sorted(unknown))})
     return editing.update(
         actor,
         DispatchMeeting,
@@ -176,11 +179,11 @@ def do_record_decision(
     of `working_days` (the problem loop's 提出 and 交办, with their notices)."""
     require_perm(actor.user, CADENCE_RUN)
     require_region_in_scope(actor.user, meeting.region)
-    _require_in_region(project, meeting.region, f"项目须在{meeting.region}范围内。")
+    _require_in_region(project, meeting.region, _("项目须在%(region)s范围内。") % {"region": meeting.region})
     if not text.strip():
-        raise ValidationError({"text": "请填写决定事项。"})
+        raise ValidationError({"text": _("请填写决定事项。")})
     if category not in Category.values:
-        raise ValidationError({"category": "未知的问题类别。"})
+        raise ValidationError({"category": _("未知的问题类别。")})
     lead = f"{meeting.title}（{meeting.held_on:%Y年%-m月%-d日}）决定事项"
     problem = problem_actions.do_raise_problem(
         actor,
@@ -245,13 +248,16 @@ def parse_criteria(text: str) -> list[tuple[str, Decimal]]:
         line = raw.strip().replace("，", " ").replace(",", " ").replace("\t", " ")
         if not line:
             continue
-        name, _, weight = line.rpartition(" ")
+        name, _sep, weight = line.rpartition(" ")
         try:
             value = Decimal(weight.strip().rstrip("%％分"))
         except InvalidOperation as exc:
-            raise ValidationError({"criteria": f"第{number}行“{raw.strip()}”应写作“指标名称 权重”。"}) from exc
+            raise ValidationError(
+                {"criteria": _("第%(number)s行“%(line)s”应写作“指标名称 权重”。") 
+                % {"number": number, "line": raw.strip()}}
+            ) from exc
         if not name.strip():
-            raise ValidationError({"criteria": f"第{number}行缺少指标名称。"})
+            raise ValidationError({"criteria": _("第%(number)s行缺少指标名称。") % {"number": number}})
         found.append((name.strip(), value))
     return found
 
@@ -260,34 +266,39 @@ def _check_setup(actor: Actor, setup: RoundSetup) -> None:
     require_region_in_scope(actor.user, setup.region)
     errors: dict[str, str] = {}
     if not setup.title.strip():
-        errors["title"] = "请填写观摩活动名称。"
+        errors["title"] = _("请填写观摩活动名称。")
     if setup.half not in Half.values:
-        errors["half"] = "请选择上半年或下半年。"
+        errors["half"] = _("请选择上半年或下半年。")
     if setup.target_kind not in TargetKind.values:
-        errors["target_kind"] = "未知的观摩对象类型。"
+        errors["target_kind"] = _("未知的观摩对象类型。")
     names = [name for name, _ in setup.criteria]
     if not setup.criteria:
-        errors["criteria"] = "请至少设置一项评分指标。"
+        errors["criteria"] = _("请至少设置一项评分指标。")
     elif len(set(names)) != len(names):
-        errors["criteria"] = "评分指标名称不能重复。"
+        errors["criteria"] = _("评分指标名称不能重复。")
     elif any(weight <= 0 for _, weight in setup.criteria):
-        errors["criteria"] = "评分指标的权重须大于0。"
+        errors["criteria"] = _("评分指标的权重须大于0。")
     targets = setup.projects if setup.target_kind == TargetKind.PROJECT else setup.regions
     if not targets:
-        errors["targets"] = "请选择观摩项目。" if setup.target_kind == TargetKind.PROJECT else "请选择观摩的县市区。"
+        errors["targets"] = (
+            _("请选择观摩项目。") if setup.target_kind == TargetKind.PROJECT else _("请选择观摩的县市区。")
+        )
     outside = [p.name for p in setup.projects if not p.region.path.startswith(setup.region.path)]
     outside += [r.name for r in setup.regions if not r.path.startswith(setup.region.path) or r.pk == setup.region.pk]
     if outside:
-        errors["targets"] = f"观摩对象须在{setup.region}范围内：{'、'.join(outside)}。"
+        errors["targets"] = _("观摩对象须在%(region)s范围内：%(names)s。") % {
+            "region": setup.region,
+            "names": "、".join(outside),
+        }
     if actor.user is not None and setup.projects:
         wanted = [p.pk for p in setup.projects]
         visible = set(Project.objects.for_user(actor.user).filter(pk__in=wanted).values_list("pk", flat=True))
         hidden = [p.name for p in setup.projects if p.pk not in visible]
         if hidden:
-            errors["targets"] = f"以下项目不在您的管辖范围内：{'、'.join(hidden)}。"
+            errors["targets"] = _("以下项目不在您的管辖范围内：%(names)s。") % {"names": "、".join(hidden)}
     not_panel = [str(u) for u in setup.panel if not u.is_active or not has_perm(u, OBSERVATION_SCORE)]
     if not_panel:
-        errors["panel"] = f"评委须为启用的“观摩评委”账号：{'、'.join(not_panel)}。"
+        errors["panel"] = _("评委须为启用的“观摩评委”账号：%(names)s。") % {"names": "、".join(not_panel)}
     if errors:
         raise ValidationError(errors)
 
@@ -343,7 +354,9 @@ def do_update_round(
     require_perm(actor.user, CADENCE_RUN)
     locked = editing.lock_for_update(ObservationRound, round_.pk, expected_version)
     if locked.status != RoundStatus.DRAFT:
-        raise ValidationError(f"观摩活动当前状态为“{locked.get_status_display()}”，只有设置中的活动可以修改。")
+        raise ValidationError(
+            _("观摩活动当前状态为“%(status)s”，只有设置中的活动可以修改。") % {"status": locked.get_status_display()}
+        )
     require_region_in_scope(actor.user, Region.objects.get(pk=locked.region_id))
     _check_setup(actor, setup)
     before = snapshot(locked, ROUND_FIELDS)
@@ -368,28 +381,31 @@ def do_set_round_status(
     locked = editing.lock_for_update(ObservationRound, round_.pk, expected_version)
     require_region_in_scope(actor.user, Region.objects.get(pk=locked.region_id))
     if status not in RoundStatus.values:
-        raise ValidationError({"status": "未知的状态。"})
+        raise ValidationError({"status": _("未知的状态。")})
     current = RoundStatus(locked.status)
     target = RoundStatus(status)
     if (current, target) not in STATUS_EDGES:
-        raise ValidationError(f"观摩活动当前状态为“{current.label}”，不能改为“{target.label}”。")
+        raise ValidationError(
+            _("观摩活动当前状态为“%(current)s”，不能改为“%(target)s”。")
+            % {"current": current.label, "target": target.label}
+        )
     sheets = ObservationSheet.objects.filter(target__round=locked)
     if target == RoundStatus.SCORING and current == RoundStatus.DRAFT:
         missing = [
             label
             for label, exists in (
-                ("评分指标", locked.criteria.exists()),
-                ("观摩对象", locked.targets.exists()),
-                ("评委", locked.panel.exists()),
+                (_("评分指标"), locked.criteria.exists()),
+                (_("观摩对象"), locked.targets.exists()),
+                (_("评委"), locked.panel.exists()),
             )
             if not exists
         ]
         if missing:
-            raise ValidationError(f"开始评分前须设置{'、'.join(missing)}。")
+            raise ValidationError(_("开始评分前须设置%(missing)s。") % {"missing": "、".join(missing)})
     if target == RoundStatus.DRAFT and sheets.exists():
-        raise ValidationError("已有评委提交评分，不能退回设置。")
+        raise ValidationError(_("已有评委提交评分，不能退回设置。"))
     if target == RoundStatus.CLOSED and not sheets.exists():
-        raise ValidationError("尚无评委提交评分，不能结束评分。")
+        raise ValidationError(_("尚无评委提交评分，不能结束评分。"))
     before = snapshot(locked, ("status",))
     locked.status = target
     locked.version += 1
@@ -402,7 +418,7 @@ def do_set_round_status(
 def do_save_sheet(
     actor: Actor,
     target: ObservationTarget,
-    scores: dict[int, Decimal | None],
+    scores: Mapping[int, Decimal | None],
     comment: str = "",
     expected_version: int | None = None,
     at: dt.datetime | None = None,
@@ -413,9 +429,11 @@ def do_save_sheet(
     round_ = ObservationRound.objects.select_for_update().get(pk=target.round_id)
     member = PanelMember.objects.filter(round=round_, user=actor.user).first() if actor.user is not None else None
     if member is None:
-        raise PermissionDenied("您不是本次观摩的评委，不能评分。")
+        raise PermissionDenied(_("您不是本次观摩的评委，不能评分。"))
     if round_.status != RoundStatus.SCORING:
-        raise ValidationError(f"观摩活动当前状态为“{round_.get_status_display()}”，不在评分阶段。")
+        raise ValidationError(
+            _("观摩活动当前状态为“%(status)s”，不在评分阶段。") % {"status": round_.get_status_display()}
+        )
     criteria = list(round_.criteria.order_by("order"))
     try:
         clean = observation.check_scores(scores, {c.pk: c.name for c in criteria})
@@ -486,7 +504,7 @@ def do_save_assessment_rule(
     }
     unknown = set(values) - set(fields) - {"note"}
     if unknown:
-        raise ValidationError(f"未知的参数：{'、'.join(sorted(unknown))}")
+        raise ValidationError(_("未知的参数：%(names)s") % {"names": "、".join(sorted(unknown))})
     existing = AssessmentRule.objects.filter(region=region).first()
     merged = {
         name: Decimal(str(values.get(name, getattr(existing, name, default)))) for name, default in fields.items()

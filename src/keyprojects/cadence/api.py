@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -51,8 +52,8 @@ def _region(user: Any, region_id: int | None, body: bool = False) -> Region:
         region = selectors.region_in_scope(user, region_id)
     if region is None:
         if body:
-            raise ValidationError({"region_id": "区域不存在或不在您的范围内。"})
-        raise Http404("区域不存在或不在您的范围内。")
+            raise ValidationError({"region_id": _("区域不存在或不在您的范围内。")})
+        raise Http404(_("区域不存在或不在您的范围内。"))
     return region
 
 
@@ -256,7 +257,7 @@ def record_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) 
     user = _user(request)
     meeting = access_object(user, DispatchMeeting.objects.select_related("region"), meeting_id)
     if not has_perm(user, CADENCE_RUN):
-        raise PermissionDenied("您的角色无权执行此操作。")
+        raise PermissionDenied(_("您的角色无权执行此操作。"))
     project = (
         Project.objects.for_user(user)
         .filter(pk=payload.project_id, region__path__startswith=meeting.region.path)
@@ -264,10 +265,10 @@ def record_decision(request: HttpRequest, meeting_id: int, payload: DecisionIn) 
         .first()
     )
     if project is None:
-        raise ValidationError({"project_id": "项目不存在或不在本次调度会的区域内。"})
+        raise ValidationError({"project_id": _("项目不存在或不在本次调度会的区域内。")})
     unit = Unit.objects.filter(pk=payload.unit_id).first()
     if unit is None:
-        raise ValidationError({"unit_id": "承办单位不存在。"})
+        raise ValidationError({"unit_id": _("承办单位不存在。")})
     decision = actions.do_record_decision(
         api_actor(request),
         meeting,
@@ -509,14 +510,14 @@ def create_round(request: HttpRequest, payload: RoundIn) -> tuple[int, dict[str,
     found = Project.objects.for_user(user).filter(pk__in=payload.project_ids).select_related("region")
     projects = sorted(found, key=lambda p: payload.project_ids.index(p.pk))
     if len(projects) != len(set(payload.project_ids)):
-        raise ValidationError({"project_ids": "部分项目不存在或不在您的范围内。"})
+        raise ValidationError({"project_ids": _("部分项目不存在或不在您的范围内。")})
     chosen = selectors.regions_for_choice(user).filter(pk__in=payload.region_ids)
     regions = sorted(chosen, key=lambda r: payload.region_ids.index(r.pk))
     if len(regions) != len(set(payload.region_ids)):
-        raise ValidationError({"region_ids": "部分区域不存在或不在您的范围内。"})
+        raise ValidationError({"region_ids": _("部分区域不存在或不在您的范围内。")})
     panel = list(User.objects.filter(username__in=payload.panel_usernames))
     if len(panel) != len(set(payload.panel_usernames)):
-        raise ValidationError({"panel_usernames": "部分评委账号不存在。"})
+        raise ValidationError({"panel_usernames": _("部分评委账号不存在。")})
     setup = actions.RoundSetup(
         title=payload.title,
         region=region,
@@ -563,7 +564,7 @@ def save_sheet(request: HttpRequest, target_id: int, payload: SheetIn) -> Any:
         pk=target_id, round__in=ObservationRound.objects.for_user(user)
     ).first()
     if target is None:
-        raise Http404("观摩对象不存在或不在您的范围内。")
+        raise Http404(_("观摩对象不存在或不在您的范围内。"))
     return actions.do_save_sheet(
         api_actor(request), target, dict(payload.scores), payload.comment, payload.version
     )
@@ -599,7 +600,7 @@ def _assessment(
     user: Any, region_id: int | None, start: dt.date | None, end: dt.date | None, kind: str
 ) -> selectors.AssessmentReport:
     if kind not in AssessedKind.values:
-        raise ValidationError({"kind": "考核对象应为 unit（责任单位）或 leader（包靠领导）。"})
+        raise ValidationError({"kind": _("考核对象应为 unit（责任单位）或 leader（包靠领导）。")})
     today = clock.today()
     first = start or dt.date(today.year, 1, 1)
     return selectors.assessment(user, _region(user, region_id), first, max(first, end or today), kind)

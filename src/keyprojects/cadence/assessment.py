@@ -18,6 +18,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
 from keyprojects.cadence.choices import Grade
 
 COMPONENTS = ("score", "blue", "red", "problems", "observation")
@@ -42,7 +45,7 @@ class Weights:
     excellent_min: Decimal = Decimal(90)
     good_min: Decimal = Decimal(80)
     fair_min: Decimal = Decimal(60)
-    source: str = "默认"
+    source: str = gettext_noop("默认")  # a region's name, or this (translated on the page)
 
     def weight(self, component: str) -> Decimal:
         return Decimal(getattr(self, component))
@@ -51,11 +54,12 @@ class Weights:
         found: dict[str, str] = {}
         for name in COMPONENTS:
             if self.weight(name) < 0:
-                found[f"weight_{name}"] = f"{COMPONENT_LABELS[name]}的权重不能为负数。"
+                label = _(COMPONENT_LABELS[name])
+                found[f"weight_{name}"] = _("%(component)s的权重不能为负数。") % {"component": label}
         if not found and sum(self.weight(c) for c in COMPONENTS) <= 0:
-            found["weight_score"] = "各项权重之和须大于0。"
+            found["weight_score"] = _("各项权重之和须大于0。")
         if not (HUNDRED >= self.excellent_min >= self.good_min >= self.fair_min >= 0):
-            found["excellent_min"] = "等次分数线须满足：100 ≥ 优秀 ≥ 良好 ≥ 一般 ≥ 0。"
+            found["excellent_min"] = _("等次分数线须满足：100 ≥ 优秀 ≥ 良好 ≥ 一般 ≥ 0。")
         return found
 
 

@@ -7,7 +7,10 @@ the number of projects); docx.py and xlsx.py write it out.
   investment completion against the plan due so far.
 - Investment: 本年完成投资 as of the month's last day (reports of weeks ended by then) against the annual plan (P)
   and against the plan due by that day (P · f, 序时进度).
-"""
+
+
+The texts built here (titles, headings) belong to the official documents and stay Chinese whatever the UI
+language; nothing here is translated."""
 
 from __future__ import annotations
 

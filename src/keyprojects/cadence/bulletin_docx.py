@@ -12,7 +12,10 @@
 
 Font names are written for the East-Asian script as well (w:eastAsia), which is what Word and WPS use for Chinese text;
 a machine without the fonts substitutes its own (LibreOffice: Noto CJK), the layout stays.
-"""
+
+
+Official Chinese government documents: they stay Chinese whatever the UI language (built under
+translation.override("zh-hans")); nothing here is translated."""
 
 from __future__ import annotations
 
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import override
 from docx import Document
 from docx.document import Document as DocumentType
 from docx.enum.section import WD_ORIENT, WD_SECTION
@@ -628,6 +632,7 @@ def colophon(doc: DocumentType, data: BulletinData) -> None:
     no_grid(end)
 
 
+@override("zh-hans")
 def bulletin_docx(data: BulletinData) -> bytes:
     doc = Document()
     setup(doc)

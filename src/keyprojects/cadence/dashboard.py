@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Count
+from django.utils.translation import gettext as _
 
 from keyprojects.cadence.figures import card_figures, monthly_progress, roll_up
 from keyprojects.cadence.periods import Month, child_word
@@ -24,7 +25,8 @@ TOP_RED = 10
 BATCHES = 12
 
 
-def _yi(value: Any) -> float:
+def yi(value: Any) -> float:
+    """万元 → 亿元, two decimals, for a chart."""
     return round(float(value or 0) / 10000, 2)
 
 
@@ -45,14 +47,14 @@ def dashboard(user: Any) -> dict[str, Any]:
         {},
         cards,
         lambda dims: child_key(path_of[dims[0]], region.path) if dims[0] in path_of else None,
-        lambda key: f"{region.name}本级" if key == region.path else regions[str(key)].name,
+        lambda key: _("%(region)s本级") % {"region": region.name} if key == region.path else regions[str(key)].name,
     )
     colours_by = child_word(region.level)
     if len(groups) <= 1:
         # A district whose projects all sit at the district itself: its streets and departments are the units.
         units = dict(Unit.objects.filter(pk__in={d[1] for d in cards if d[1]}).values_list("pk", "name"))
-        groups = roll_up({}, cards, lambda dims: dims[1], lambda key: units.get(key, "未明确责任单位"))
-        colours_by = "各责任单位"
+        groups = roll_up({}, cards, lambda dims: dims[1], lambda key: units.get(key, _("未明确责任单位")))
+        colours_by = _("各责任单位")
     by_region = sorted(groups.values(), key=lambda g: (-g.cards.rated, g.label))
     totals = {"blue": 0, "yellow": 0, "red": 0}
     for g in by_region:
@@ -91,10 +93,10 @@ def dashboard(user: Any) -> dict[str, Any]:
             "red": [g.cards.red for g in by_region],
         },
         "investment": {
-            "months": [f"{m.month}月" for m in months],
-            "due": [_yi(p.due_wan) for p in progress],
-            "done": [_yi(p.done_wan) for p in progress],
-            "plan": _yi(progress[-1].plan_wan) if progress else 0,
+            "months": [_("%(month)s月") % {"month": m.month} for m in months],
+            "due": [yi(p.due_wan) for p in progress],
+            "done": [yi(p.done_wan) for p in progress],
+            "plan": yi(progress[-1].plan_wan) if progress else 0,
         },
         "stages": {
             "labels": [str(s.label) for s in Stage if stage_counts.get(s.value)],
@@ -103,7 +105,7 @@ def dashboard(user: Any) -> dict[str, Any]:
         "batches": {
             "labels": [f"{b.region.name}\n{b.date:%m-%d}" for b in reversed(batches)],
             "counts": [b.project_count for b in reversed(batches)],
-            "investment": [_yi(b.total_investment_wan) for b in reversed(batches)],
+            "investment": [yi(b.total_investment_wan) for b in reversed(batches)],
         },
         "problems": {
             "labels": [r.label for r in stats["category"]],

@@ -8,6 +8,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.accounts.choices import Role
 from keyprojects.accounts.models import User
@@ -29,7 +30,7 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class RegionChoiceMixin(StyledForm):
-    region = forms.ModelChoiceField(label="区域", queryset=Region.objects.none(), required=False, empty_label=None)
+    region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none(), required=False, empty_label=None)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -75,7 +76,7 @@ class QuarterField(forms.CharField):
 
 
 class AgendaForm(RegionChoiceMixin):
-    day = forms.DateField(label="会议日期", required=False, widget=DATE)
+    day = forms.DateField(label=_("会议日期"), required=False, widget=DATE)
 
     def chosen_day(self) -> dt.date:
         if self.is_bound and self.is_valid() and self.cleaned_data.get("day"):
@@ -84,7 +85,7 @@ class AgendaForm(RegionChoiceMixin):
 
 
 class BulletinForm(RegionChoiceMixin):
-    month = MonthField(label="月份", required=False, widget=forms.TextInput(attrs={"type": "month"}))
+    month = MonthField(label=_("月份"), required=False, widget=forms.TextInput(attrs={"type": "month"}))
 
     def chosen_month(self) -> Month:
         if self.is_bound and self.is_valid() and self.cleaned_data.get("month"):
@@ -93,7 +94,7 @@ class BulletinForm(RegionChoiceMixin):
 
 
 class QuarterForm(RegionChoiceMixin):
-    quarter = QuarterField(label="季度", required=False, widget=forms.TextInput(attrs={"placeholder": "2024-Q1"}))
+    quarter = QuarterField(label=_("季度"), required=False, widget=forms.TextInput(attrs={"placeholder": "2024-Q1"}))
 
     def chosen_quarter(self) -> Quarter:
         if self.is_bound and self.is_valid() and self.cleaned_data.get("quarter"):
@@ -104,9 +105,9 @@ class QuarterForm(RegionChoiceMixin):
 
 
 class AssessmentForm(RegionChoiceMixin):
-    kind = forms.ChoiceField(label="考核对象", choices=AssessedKind.choices, required=False)
-    start = forms.DateField(label="起始日期", required=False, widget=DATE)
-    end = forms.DateField(label="截止日期", required=False, widget=DATE)
+    kind = forms.ChoiceField(label=_("考核对象"), choices=AssessedKind.choices, required=False)
+    start = forms.DateField(label=_("起始日期"), required=False, widget=DATE)
+    end = forms.DateField(label=_("截止日期"), required=False, widget=DATE)
 
     def period(self) -> tuple[dt.date, dt.date, str]:
         today = clock.today()
@@ -117,12 +118,14 @@ class AssessmentForm(RegionChoiceMixin):
 
 
 class MeetingForm(StyledForm):
-    region = forms.ModelChoiceField(label="区域", queryset=Region.objects.none(), empty_label=None)
-    held_on = forms.DateField(label="会议日期", widget=DATE)
-    title = forms.CharField(label="会议名称", required=False, help_text="不填则为“某区某年某月上/下半月重点项目调度会”")
-    venue = forms.CharField(label="地点", required=False)
-    chair = forms.CharField(label="主持人", required=False)
-    attendees = forms.CharField(label="参会人员", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    region = forms.ModelChoiceField(label=_("区域"), queryset=Region.objects.none(), empty_label=None)
+    held_on = forms.DateField(label=_("会议日期"), widget=DATE)
+    title = forms.CharField(
+        label=_("会议名称"), required=False, help_text=_("不填则为“某区某年某月上/下半月重点项目调度会”")
+    )
+    venue = forms.CharField(label=_("地点"), required=False)
+    chair = forms.CharField(label=_("主持人"), required=False)
+    attendees = forms.CharField(label=_("参会人员"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -134,21 +137,21 @@ class MeetingForm(StyledForm):
 
 
 class MeetingEditForm(VersionedFormMixin):
-    title = forms.CharField(label="会议名称")
-    venue = forms.CharField(label="地点", required=False)
-    chair = forms.CharField(label="主持人", required=False)
-    attendees = forms.CharField(label="参会人员", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    minutes = forms.CharField(label="会议纪要", required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    title = forms.CharField(label=_("会议名称"))
+    venue = forms.CharField(label=_("地点"), required=False)
+    chair = forms.CharField(label=_("主持人"), required=False)
+    attendees = forms.CharField(label=_("参会人员"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    minutes = forms.CharField(label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 6}))
 
 
 class DecisionForm(StyledForm):
-    project = forms.ModelChoiceField(label="项目（议程中的项目）", queryset=Project.objects.none(), required=False)
-    project_code = forms.CharField(label="或输入项目编号", required=False)
-    text = forms.CharField(label="决定事项", max_length=200)
-    detail = forms.CharField(label="具体要求", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    category = forms.ChoiceField(label="问题类别", choices=Category.choices, initial=Category.OTHER)
-    unit = forms.ModelChoiceField(label="承办单位", queryset=Unit.objects.none())
-    working_days = forms.IntegerField(label="办理时限（工作日）", min_value=1, max_value=60, initial=10)
+    project = forms.ModelChoiceField(label=_("项目（议程中的项目）"), queryset=Project.objects.none(), required=False)
+    project_code = forms.CharField(label=_("或输入项目编号"), required=False)
+    text = forms.CharField(label=_("决定事项"), max_length=200)
+    detail = forms.CharField(label=_("具体要求"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    category = forms.ChoiceField(label=_("问题类别"), choices=Category.choices, initial=Category.OTHER)
+    unit = forms.ModelChoiceField(label=_("承办单位"), queryset=Unit.objects.none())
+    working_days = forms.IntegerField(label=_("办理时限（工作日）"), min_value=1, max_value=60, initial=10)
 
     def __init__(self, *args: Any, user: Any, meeting: DispatchMeeting, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -175,40 +178,40 @@ class DecisionForm(StyledForm):
                 else None
             )
             if found is None:
-                message = f"未找到项目“{code}”。" if code else "请选择项目，或输入本区域内的项目编号。"
-                self.add_error("project", message)
+                missing = _("未找到项目“%(code)s”。") % {"code": code}
+                self.add_error("project", missing if code else _("请选择项目，或输入本区域内的项目编号。"))
             data["project"] = found
         return data
 
 
 class RoundForm(StyledForm):
-    title = forms.CharField(label="名称", max_length=200)
-    region = forms.ModelChoiceField(label="组织区域", queryset=Region.objects.none(), empty_label=None)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    half = forms.TypedChoiceField(label="半年", choices=Half.choices, coerce=int)
-    held_on = forms.DateField(label="观摩日期", widget=DATE)
-    target_kind = forms.ChoiceField(label="观摩对象", choices=TargetKind.choices)
+    title = forms.CharField(label=_("名称"), max_length=200)
+    region = forms.ModelChoiceField(label=_("组织区域"), queryset=Region.objects.none(), empty_label=None)
+    year = forms.IntegerField(label=_("年度"), min_value=2000, max_value=2100)
+    half = forms.TypedChoiceField(label=_("半年"), choices=Half.choices, coerce=int)
+    held_on = forms.DateField(label=_("观摩日期"), widget=DATE)
+    target_kind = forms.ChoiceField(label=_("观摩对象"), choices=TargetKind.choices)
     criteria = forms.CharField(
-        label="评分指标（每行“指标名称 权重”）",
+        label=_("评分指标（每行“指标名称 权重”）"),
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="每项由评委按0—100分打分，加权平均为该评委的得分；各评委得分去掉一个最高分和一个最低分后取平均。",
+        help_text=_("每项由评委按0—100分打分，加权平均为该评委的得分；各评委得分去掉一个最高分和一个最低分后取平均。"),
     )
     projects = forms.ModelMultipleChoiceField(
-        label="观摩项目",
+        label=_("观摩项目"),
         queryset=Project.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 10}),
     )
     regions = forms.ModelMultipleChoiceField(
-        label="观摩县市区",
+        label=_("观摩县市区"),
         queryset=Region.objects.none(),
         required=False,
         widget=forms.SelectMultiple(attrs={"size": 6}),
     )
     panel = forms.ModelMultipleChoiceField(
-        label="评委（观摩评委账号）", queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
+        label=_("评委（观摩评委账号）"), queryset=User.objects.none(), widget=forms.SelectMultiple(attrs={"size": 6})
     )
-    note = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -246,7 +249,7 @@ def criteria_text(criteria: list[ObservationCriterion]) -> str:
 class ScoreForm(StyledForm):
     """One field per criterion (0–100), the comment and the version of the member's sheet."""
 
-    comment = forms.CharField(label="点评", required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    comment = forms.CharField(label=_("点评"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args: Any, criteria: list[ObservationCriterion], **kwargs: Any) -> None:
@@ -255,12 +258,12 @@ class ScoreForm(StyledForm):
         fields = {}
         for c in criteria:
             fields[f"score_{c.pk}"] = forms.DecimalField(
-                label=f"{c.name}（权重{plain(c.weight)}）",
+                label=_("%(name)s（权重%(weight)s）") % {"name": c.name, "weight": plain(c.weight)},
                 min_value=Decimal(0),
                 max_value=Decimal(100),
                 decimal_places=2,
                 widget=forms.NumberInput(attrs={"step": "0.5", "min": 0, "max": 100, "class": "form-control kp-score"}),
-                error_messages={"required": f"请为“{c.name}”打分。"},
+                error_messages={"required": _("请为“%(name)s”打分。") % {"name": c.name}},
             )
         self.fields = {**fields, **self.fields}
 
@@ -269,12 +272,12 @@ class ScoreForm(StyledForm):
 
 
 class AssessmentRuleForm(VersionedFormMixin):
-    weight_score = forms.DecimalField(label="权重：周评均分", min_value=0, max_value=1000, decimal_places=2)
-    weight_blue = forms.DecimalField(label="权重：蓝牌率", min_value=0, max_value=1000, decimal_places=2)
-    weight_red = forms.DecimalField(label="权重：红牌控制", min_value=0, max_value=1000, decimal_places=2)
-    weight_problems = forms.DecimalField(label="权重：问题按期办结", min_value=0, max_value=1000, decimal_places=2)
-    weight_observation = forms.DecimalField(label="权重：观摩得分", min_value=0, max_value=1000, decimal_places=2)
-    excellent_min = forms.DecimalField(label="优秀（不低于）", min_value=0, max_value=100, decimal_places=2)
-    good_min = forms.DecimalField(label="良好（不低于）", min_value=0, max_value=100, decimal_places=2)
-    fair_min = forms.DecimalField(label="一般（不低于）", min_value=0, max_value=100, decimal_places=2)
-    note = forms.CharField(label="说明", required=False, max_length=300)
+    weight_score = forms.DecimalField(label=_("权重：周评均分"), min_value=0, max_value=1000, decimal_places=2)
+    weight_blue = forms.DecimalField(label=_("权重：蓝牌率"), min_value=0, max_value=1000, decimal_places=2)
+    weight_red = forms.DecimalField(label=_("权重：红牌控制"), min_value=0, max_value=1000, decimal_places=2)
+    weight_problems = forms.DecimalField(label=_("权重：问题按期办结"), min_value=0, max_value=1000, decimal_places=2)
+    weight_observation = forms.DecimalField(label=_("权重：观摩得分"), min_value=0, max_value=1000, decimal_places=2)
+    excellent_min = forms.DecimalField(label=_("优秀（不低于）"), min_value=0, max_value=100, decimal_places=2)
+    good_min = forms.DecimalField(label=_("良好（不低于）"), min_value=0, max_value=100, decimal_places=2)
+    fair_min = forms.DecimalField(label=_("一般（不低于）"), min_value=0, max_value=100, decimal_places=2)
+    note = forms.CharField(label=_("说明"), required=False, max_length=300)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TypeVar
 
+from django.utils.translation import gettext as _
+
 CENT = Decimal("0.01")
 MIN_SCORE, MAX_SCORE = Decimal(0), Decimal(100)
 K = TypeVar("K", bound=Hashable)
@@ -43,9 +45,9 @@ def check_scores(scores: Mapping[K, Decimal | None], names: Mapping[K, str]) -> 
     for key, name in names.items():
         value = scores.get(key)
         if value is None:
-            errors[str(key)] = f"请为“{name}”打分。"
+            errors[str(key)] = _("请为“%(name)s”打分。") % {"name": name}
         elif not MIN_SCORE <= value <= MAX_SCORE:
-            errors[str(key)] = f"“{name}”的得分须在0到100之间。"
+            errors[str(key)] = _("“%(name)s”的得分须在0到100之间。") % {"name": name}
         else:
             clean[key] = value
     if errors:
@@ -57,10 +59,10 @@ def sheet_total(scores: Mapping[K, Decimal], weights: Mapping[K, Decimal]) -> De
     """A member's weighted total for one target."""
     total_weight = sum((weights[k] for k in weights), Decimal(0))
     if total_weight <= 0:
-        raise ScoreError({"weights": "评分指标的权重之和须大于0。"})
+        raise ScoreError({"weights": _("评分指标的权重之和须大于0。")})
     missing = [k for k in weights if k not in scores]
     if missing:
-        raise ScoreError({"scores": "评分不完整。"})
+        raise ScoreError({"scores": _("评分不完整。")})
     weighted = sum((weights[k] * scores[k] for k in weights), Decimal(0))
     return round2(weighted / total_weight)
 

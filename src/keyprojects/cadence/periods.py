@@ -12,6 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from keyprojects.reports.weeks import IsoWeek
 
 _MONTH_RE = re.compile(r"^\s*(\d{4})\s*[-年/.]\s*(\d{1,2})\s*月?\s*$")
@@ -52,7 +54,7 @@ class Month:
     def parse(cls, text: str) -> Month:
         match = _MONTH_RE.match(text or "")
         if not match or not 1 <= int(match.group(2)) <= 12:
-            raise PeriodError(f"“{text}”不是有效的月份，应写作“2024-03”")
+            raise PeriodError(_("“%(text)s”不是有效的月份，应写作“2024-03”") % {"text": text})
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod
@@ -90,7 +92,7 @@ class Quarter:
     def parse(cls, text: str) -> Quarter:
         match = _QUARTER_RE.match(text or "")
         if not match:
-            raise PeriodError(f"“{text}”不是有效的季度，应写作“2024-Q1”")
+            raise PeriodError(_("“%(text)s”不是有效的季度，应写作“2024-Q1”") % {"text": text})
         return cls(int(match.group(1)), int(match.group(2)))
 
     @classmethod

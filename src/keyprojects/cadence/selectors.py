@@ -12,6 +12,7 @@ from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.db.models import Avg, Count, DateField, F, Max, Min, Model, OuterRef, Q, QuerySet, Subquery, Sum
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.scope import scope_of
 from keyprojects.cadence import assessment as formula
@@ -180,7 +181,7 @@ class Agenda:
         }
 
     def problem_sections(self) -> list[tuple[str, str, list[ProblemItem]]]:
-        return [("direct", "三、直通车问题", self.direct), ("overdue", "四、逾期问题", self.overdue)]
+        return [("direct", _("三、直通车问题"), self.direct), ("overdue", _("四、逾期问题"), self.overdue)]
 
     def project_ids(self) -> list[int]:
         """Every project the agenda names, in agenda order (the choices for a decision)."""
@@ -404,6 +405,13 @@ class TargetResult:
     @property
     def result(self) -> Decimal | None:
         return self.trimmed.result
+
+    def marked_totals(self) -> list[tuple[Decimal, bool]]:
+        """The members' totals, highest first; the one highest and the one lowest that were dropped are marked
+        (only one each, even when another member gave the same total)."""
+        ordered = sorted(self.totals, reverse=True)
+        dropped = self.trimmed.dropped_high is not None
+        return [(t, dropped and i in (0, len(ordered) - 1)) for i, t in enumerate(ordered)]
 
 
 @dataclass

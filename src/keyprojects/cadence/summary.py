@@ -1,7 +1,10 @@
 """The quarterly summary (季度总结): the year's listed projects of a region at the quarter's end, totalled by
 subregion, industry, category and stage — plan, investment completed, what was due, cards — with the starts and
 completions of the quarter and the month-by-month progress for the charts. Six queries whatever the number of
-projects."""
+projects.
+
+The texts built here (titles, headings) belong to the official documents and stay Chinese whatever the UI
+language; nothing here is translated."""
 
 from __future__ import annotations
 

@@ -14,6 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.dateformat import format as date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import override
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -23,7 +26,7 @@ from keyprojects.cadence.assessment import DEFAULT_WEIGHTS
 from keyprojects.cadence.bulletin import bulletin_data
 from keyprojects.cadence.bulletin_docx import bulletin_docx
 from keyprojects.cadence.choices import RoundStatus, TargetKind
-from keyprojects.cadence.dashboard import dashboard
+from keyprojects.cadence.dashboard import dashboard, yi
 from keyprojects.cadence.forms import (
     AgendaForm,
     AssessmentForm,
@@ -58,7 +61,7 @@ def attachment_response(content: bytes, content_type: str, filename: str) -> Htt
 def _region_or_404(form: Any) -> Region:
     region = form.chosen_region()
     if region is None:
-        raise Http404("您的管辖范围内没有可用的区域。")
+        raise Http404(_("您的管辖范围内没有可用的区域。"))
     return region
 
 
@@ -155,7 +158,7 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已召开“{meeting.title}”，议程已生成。")
+            messages.success(request, _("已召开“%(title)s”，议程已生成。") % {"title": meeting.title})
             return redirect("cadence:meeting_detail", pk=meeting.pk)
     return render(request, "cadence/meeting_form.html", {"form": form})
 
@@ -194,7 +197,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 assert problem is not None
                 messages.success(
                     request,
-                    f"已记录决定事项，交办{decision.unit}，办理期限{problem.deadline:%Y年%-m月%-d日}（问题{problem.number}）。",
+                    _("已记录决定事项，交办%(unit)s，办理期限%(deadline)s（问题%(number)s）。")
+                    % {
+                        "unit": decision.unit,
+                        "deadline": date_format(problem.deadline, _("Y年n月j日")) if problem.deadline else "—",
+                        "number": problem.number,
+                    },
                 )
                 return redirect("cadence:meeting_detail", pk=meeting.pk)
     return render(
@@ -227,7 +235,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "已保存会议信息。")
+            messages.success(request, _("已保存会议信息。"))
             return redirect("cadence:meeting_detail", pk=meeting.pk)
     return render(request, "cadence/meeting_edit.html", {"form": form, "meeting": meeting})
 
@@ -246,7 +254,7 @@ def meeting_refresh(request: HttpRequest, pk: int) -> HttpResponse:
     except VersionConflict as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已按当前情况重新生成议程。")
+        messages.success(request, _("已按当前情况重新生成议程。"))
     return redirect("cadence:meeting_detail", pk=meeting.pk)
 
 
@@ -263,6 +271,7 @@ def bulletin(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@override("zh-hans")  # the official documents stay Chinese
 def bulletin_docx_download(request: HttpRequest) -> HttpResponse:
     form = BulletinForm(request.GET or None, user=request.user)
     data = bulletin_data(request.user, form.chosen_month(), _region_or_404(form))
@@ -270,6 +279,7 @@ def bulletin_docx_download(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@override("zh-hans")  # the official documents stay Chinese
 def bulletin_xlsx_download(request: HttpRequest) -> HttpResponse:
     form = BulletinForm(request.GET or None, user=request.user)
     data = bulletin_data(request.user, form.chosen_month(), _region_or_404(form))
@@ -284,11 +294,11 @@ def quarterly(request: HttpRequest) -> HttpResponse:
     charts = {
         "regions": {
             "labels": [g.label for g in summary.by_region],
-            "plan": [float(g.plan.plan_wan / 10000) for g in summary.by_region],
-            "due": [float(g.plan.due_wan / 10000) for g in summary.by_region],
-            "done": [float(g.plan.done_wan / 10000) for g in summary.by_region],
+            "plan": [yi(g.plan.plan_wan) for g in summary.by_region],
+            "due": [yi(g.plan.due_wan) for g in summary.by_region],
+            "done": [yi(g.plan.done_wan) for g in summary.by_region],
         },
-        "industry": [{"name": g.label, "value": float(g.plan.plan_wan / 10000)} for g in summary.by_industry],
+        "industry": [{"name": g.label, "value": yi(g.plan.plan_wan)} for g in summary.by_industry],
         "category": {
             "labels": [g.label for g in summary.by_category],
             "values": [g.plan.projects for g in summary.by_category],
@@ -298,9 +308,9 @@ def quarterly(request: HttpRequest) -> HttpResponse:
             "values": [g.plan.projects for g in summary.by_stage],
         },
         "months": {
-            "labels": [label for label, _ in summary.months],
-            "due": [float(f.due_wan / 10000) for _, f in summary.months],
-            "done": [float(f.done_wan / 10000) for _, f in summary.months],
+            "labels": [label for label, _flow in summary.months],
+            "due": [yi(f.due_wan) for _label, f in summary.months],
+            "done": [yi(f.done_wan) for _label, f in summary.months],
         },
     }
     context = {
@@ -313,6 +323,7 @@ def quarterly(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@override("zh-hans")  # the official documents stay Chinese
 def quarterly_xlsx_download(request: HttpRequest) -> HttpResponse:
     form = QuarterForm(request.GET or None, user=request.user)
     summary = quarterly_summary(request.user, form.chosen_quarter(), _region_or_404(form))
@@ -363,7 +374,7 @@ def round_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已创建“{round_.title}”。设置完成后请点击“开始评分”。")
+            messages.success(request, _("已创建“%(title)s”。设置完成后请点击“开始评分”。") % {"title": round_.title})
             return redirect("cadence:round_detail", pk=round_.pk)
     return render(request, "cadence/round_form.html", {"form": form, "round": None})
 
@@ -397,7 +408,7 @@ def round_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "已保存观摩活动设置。")
+            messages.success(request, _("已保存观摩活动设置。"))
             return redirect("cadence:round_detail", pk=round_.pk)
     return render(request, "cadence/round_form.html", {"form": form, "round": round_})
 
@@ -442,7 +453,7 @@ def round_status(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, _errors(exc))
     else:
-        messages.success(request, f"观摩活动已改为“{updated.get_status_display()}”。")
+        messages.success(request, _("观摩活动已改为“%(status)s”。") % {"status": updated.get_status_display()})
     return redirect("cadence:round_detail", pk=round_.pk)
 
 
@@ -453,7 +464,7 @@ def _target(round_: ObservationRound, target_pk: int) -> ObservationTarget:
         .first()
     )
     if target is None:
-        raise Http404("未找到该观摩对象。")
+        raise Http404(_("未找到该观摩对象。"))
     return target
 
 
@@ -466,7 +477,7 @@ def round_score(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     require_perm(request.user, OBSERVATION_SCORE)
     member = selectors.member_of(round_, request.user)
     if member is None:
-        raise PermissionDenied("您不是本次观摩的评委，不能评分。")
+        raise PermissionDenied(_("您不是本次观摩的评委，不能评分。"))
     criteria = list(round_.criteria.order_by("order"))
     sheet = target.sheets.filter(member=member).first()
     current = selectors.sheet_scores(sheet)
@@ -477,7 +488,8 @@ def round_score(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
     open_for_scoring = round_.status == RoundStatus.SCORING
     if request.method == "POST":
         if not open_for_scoring:
-            form.add_error(None, f"观摩活动当前状态为“{round_.get_status_display()}”，不在评分阶段。")
+            status = round_.get_status_display()
+            form.add_error(None, _("观摩活动当前状态为“%(status)s”，不在评分阶段。") % {"status": status})
         elif form.is_valid():
             try:
                 saved = actions.do_save_sheet(
@@ -492,7 +504,8 @@ def round_score(request: HttpRequest, pk: int, target_pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, f"已保存对“{target.name}”的评分：加权得分{saved.total}分。")
+                saved_text = _("已保存对“%(name)s”的评分：加权得分%(total)s分。")
+                messages.success(request, saved_text % {"name": target.name, "total": saved.total})
                 return _next_target(round_, target, member)
     targets = list(round_.targets.select_related("project", "region").order_by("order"))
     done = set(member.sheets.values_list("target_id", flat=True))
@@ -528,11 +541,12 @@ def target_summary(request: HttpRequest, pk: int, target_pk: int) -> HttpRespons
     target = _target(round_, target_pk)
     require_perm(request.user, CADENCE_RUN)
     actions.do_comment_target(ui_actor(request), target, request.POST.get("summary", ""))
-    messages.success(request, f"已保存对“{target.name}”的综合点评。")
+    messages.success(request, _("已保存对“%(name)s”的综合点评。") % {"name": target.name})
     return redirect(reverse("cadence:round_detail", kwargs={"pk": round_.pk}) + f"#target-{target.pk}")
 
 
 @login_required
+@override("zh-hans")  # the official documents stay Chinese
 def round_xlsx_download(request: HttpRequest, pk: int) -> HttpResponse:
     round_ = _round(request, pk)
     if round_.status != RoundStatus.CLOSED:
@@ -554,6 +568,7 @@ def assessment(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@override("zh-hans")  # the official documents stay Chinese
 def assessment_xlsx_download(request: HttpRequest) -> HttpResponse:
     form = AssessmentForm(request.GET or None, user=request.user)
     start, end, kind = form.period()
@@ -604,7 +619,7 @@ def assessment_rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已保存{region.name}的绩效考核权重。")
+            messages.success(request, _("已保存%(region)s的绩效考核权重。") % {"region": region.name})
             return redirect("cadence:assessment_rules")
     return render(
         request, "cadence/assessment_rule_form.html", {"form": form, "region": region, "rule": rule, "current": current}

@@ -1,6 +1,9 @@
 """XLSX outputs of the cadence (XlsxWriter): the monthly bulletin, the quarterly summary, the assessment and an
 observation round's results. Every sheet has a title row, a frozen header row, number formats (万元 with thousands
-separators, scores with one decimal, rates as percentages) and the 蓝黄红 cards as coloured cells."""
+separators, scores with one decimal, rates as percentages) and the 蓝黄红 cards as coloured cells.
+
+Official Chinese government documents: they stay Chinese whatever the UI language (built under
+translation.override("zh-hans")); nothing here is translated."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ from decimal import Decimal
 from typing import Any
 
 import xlsxwriter
+from django.utils.translation import override
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -188,6 +192,7 @@ def _overview(book: Book, sheet: Worksheet, row: int, total: Rollup) -> int:
     return row + 3
 
 
+@override("zh-hans")
 def bulletin_xlsx(data: BulletinData) -> bytes:
     book = Book()
     week = data.week
@@ -251,6 +256,7 @@ def bulletin_xlsx(data: BulletinData) -> bytes:
     return book.close()
 
 
+@override("zh-hans")
 def quarterly_xlsx(summary: QuarterlySummary) -> bytes:
     book = Book()
     sheet = book.book.add_worksheet("总体情况")
@@ -297,6 +303,7 @@ def _criterion_mean(pk: int) -> Callable[[Any], Any]:
     return lambda result: result.criterion_means.get(pk)
 
 
+@override("zh-hans")
 def assessment_xlsx(report: AssessmentReport) -> bytes:
     book = Book()
     w = report.weights
@@ -327,6 +334,7 @@ def assessment_xlsx(report: AssessmentReport) -> bytes:
     return book.close()
 
 
+@override("zh-hans")
 def round_xlsx(view: RoundView) -> bytes:
     book = Book()
     round_ = view.round

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 
 from keyprojects.accounts.api import TokenAuth
@@ -19,7 +20,7 @@ api = NinjaAPI(
 
 @api.exception_handler(PermissionDenied)
 def on_permission_denied(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
-    return api.create_response(request, {"detail": str(exc) or "无权执行此操作。"}, status=403)
+    return api.create_response(request, {"detail": str(exc) or _("无权执行此操作。")}, status=403)
 
 
 @api.exception_handler(VersionConflict)
@@ -38,7 +39,7 @@ def on_conflict(request: HttpRequest, exc: VersionConflict) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return api.create_response(request, {"detail": "数据校验失败。", "errors": errors}, status=422)
+    return api.create_response(request, {"detail": _("数据校验失败。"), "errors": errors}, status=422)
 
 
 def _register() -> None:

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from pydantic import BeforeValidator
 
 from keyprojects.audit.actions import Actor
@@ -22,7 +23,7 @@ def _money(value: Any) -> Decimal | None:
     try:
         return parse_money_wan(value)
     except MoneyError as exc:
-        raise ValueError(f"无法识别的金额：{exc}") from exc
+        raise ValueError(_("无法识别的金额：%(reason)s") % {"reason": exc}) from exc
 
 
 MoneyIn = Annotated[Decimal | None, BeforeValidator(_money)]
@@ -30,5 +31,5 @@ MoneyIn = Annotated[Decimal | None, BeforeValidator(_money)]
 
 def require_version(version: int | None) -> int:
     if version is None:
-        raise ValidationError({"version": "修改和删除必须提供 version（读取时得到的版本号），以免覆盖他人的修改。"})
+        raise ValidationError({"version": _("修改和删除必须提供 version（读取时得到的版本号），以免覆盖他人的修改。")})
     return version

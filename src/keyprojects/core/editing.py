@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 from keyprojects.audit.actions import Actor, diff, record, record_create, record_delete, snapshot
 from keyprojects.audit.models import AuditAction, AuditEntry
@@ -25,10 +26,13 @@ class VersionConflict(Exception):
         self.current = current
         self.expected_version = expected_version
         self.others = others
-        who = "、".join(dict.fromkeys(e.actor_label for e in others)) or "其他人"
+        who = _("、").join(dict.fromkeys(e.actor_label for e in others)) or _("其他人")
         super().__init__(
-            f"保存失败：该记录已被{who}修改（您编辑的是第{expected_version}版，当前为第{current.version}版）。"  # type: ignore[attr-defined]
-            "请查看对方的修改后重新提交。"
+            _(
+                "保存失败：该记录已被%(who)s修改（您编辑的是第%(expected)s版，当前为第%(current)s版）。"
+                "请查看对方的修改后重新提交。"
+            )
+            % {"who": who, "expected": expected_version, "current": current.version}  # type: ignore[attr-defined]
         )
 
     def changes(self) -> list[dict[str, Any]]:
@@ -91,4 +95,4 @@ def delete(
     try:
         obj.delete()
     except models.ProtectedError as exc:
-        raise ValidationError("该记录仍被其他数据引用，不能删除。") from exc
+        raise ValidationError(_("该记录仍被其他数据引用，不能删除。")) from exc

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.editing import VersionConflict
 from keyprojects.core.money import MoneyError, format_wan, parse_money_wan
@@ -15,13 +16,13 @@ from keyprojects.core.money import MoneyError, format_wan, parse_money_wan
 class MoneyField(forms.CharField):
     """Accepts "15亿元", "1.5亿", "15000万元", "1,500万", "十五亿元"; a bare number is 万元. Cleans to Decimal 万元."""
 
-    default_error_messages = {"invalid": "无法识别的金额：%(reason)s"}
+    default_error_messages = {"invalid": _("无法识别的金额：%(reason)s")}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("help_text", "可填“15亿元”“1.5亿”“15000万元”“1,500万”，不带单位按万元计")
+        kwargs.setdefault("help_text", _("可填“15亿元”“1.5亿”“15000万元”“1,500万”，不带单位按万元计"))
         super().__init__(*args, **kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
-        self.widget.attrs.setdefault("placeholder", "如 15亿元 或 15000万元")
+        self.widget.attrs.setdefault("placeholder", _("如 15亿元 或 15000万元"))
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, Decimal):

@@ -12,6 +12,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from keyprojects.core.i18n import gettext as _
+
 __all__ = [
     "MoneyError",
     "parse_money_wan",
@@ -69,7 +71,12 @@ MAX_WAN = Decimal("999999999999.99")  # fits the database column (14 digits, 2 d
 
 
 class MoneyError(ValueError):
-    """Text that is not an amount of money we can read without guessing."""
+    """Text that is not an amount of money we can read without guessing. ``str(error)`` is the message shown to the
+    user (in the active language); ``code`` says which kind of problem it is, for callers that reword it."""
+
+    def __init__(self, message: str, code: str = "invalid") -> None:
+        super().__init__(message)
+        self.code = code
 
 
 def _normalise(text: str) -> str:
@@ -83,19 +90,19 @@ def parse_chinese_number(text: str) -> Decimal:
     """Parse a number written in Chinese numerals: "十五" → 15, "一百零三点三" → 103.3, "三千五百万" → 35000000."""
     text = text.strip()
     if not text or not _CHINESE_NUMBER_RE.match(text):
-        raise MoneyError(f"“{text}”不是中文数字")
+        raise MoneyError(_("“%(text)s”不是中文数字") % {"text": text})
     if "点" in text:
-        whole, _, frac = text.partition("点")
+        whole, _point, frac = text.partition("点")
         if not frac or any(ch not in _DIGITS for ch in frac):
-            raise MoneyError(f"“{text}”的小数部分无法识别")
+            raise MoneyError(_("“%(text)s”的小数部分无法识别") % {"text": text})
         integer = parse_chinese_number(whole) if whole else Decimal(0)
         return integer + Decimal("0." + "".join(str(_DIGITS[ch]) for ch in frac))
     total = 0
     for big_name, big_value in (("亿", 10**8), ("万", 10**4)):
         if big_name in text:
-            head, _, text = text.partition(big_name)
+            head, _unit, text = text.partition(big_name)
             if not head:
-                raise MoneyError(f"“{big_name}”前缺少数字")
+                raise MoneyError(_("“%(unit)s”前缺少数字") % {"unit": big_name})
             total += (
                 _parse_below_wan(head) * big_value if big_name == "万" else int(parse_chinese_number(head)) * big_value
             )
@@ -110,19 +117,19 @@ def _parse_below_wan(text: str) -> int:
     if all(ch in _DIGITS for ch in text) and len(text) > 1:
         if any(ch in "零〇○" for ch in text):
             return int("".join(str(_DIGITS[ch]) for ch in text))
-        raise MoneyError(f"“{text}”是约数，请填写确切金额")
+        raise MoneyError(_("“%(text)s”是约数，请填写确切金额") % {"text": text}, code="approximate")
     value = 0
     pending: int | None = None
     for ch in text:
         if ch in _DIGITS:
             if pending:  # two digits in a row: "三四千" is an estimate
-                raise MoneyError(f"“{text}”是约数，请填写确切金额")
+                raise MoneyError(_("“%(text)s”是约数，请填写确切金额") % {"text": text}, code="approximate")
             pending = _DIGITS[ch]
         elif ch in _SMALL_UNITS:
             value += (1 if pending is None else pending) * _SMALL_UNITS[ch]
             pending = None
         else:
-            raise MoneyError(f"“{text}”中“{ch}”无法识别")
+            raise MoneyError(_("“%(text)s”中“%(char)s”无法识别") % {"text": text, "char": ch})
     return value + (pending or 0)
 
 
@@ -131,11 +138,11 @@ def _parse_number(text: str) -> Decimal:
         try:
             return Decimal(text.replace(",", ""))
         except InvalidOperation as exc:  # pragma: no cover - the regex already guarantees a number
-            raise MoneyError(f"“{text}”不是数字") from exc
+            raise MoneyError(_("“%(text)s”不是数字") % {"text": text}) from exc
     if _CHINESE_NUMBER_RE.match(text):
         return parse_chinese_number(text)
     # Mixed forms such as "1.5万" inside a number part ("2万5千") are not official usage: refuse rather than guess.
-    raise MoneyError(f"“{text}”不是可识别的数字")
+    raise MoneyError(_("“%(text)s”不是可识别的数字") % {"text": text}, code="unreadable")
 
 
 def parse_money_wan(value: object, default_unit: str = "万元") -> Decimal:
@@ -147,7 +154,7 @@ def parse_money_wan(value: object, default_unit: str = "万元") -> Decimal:
     if default_unit not in UNIT_FACTORS_WAN:
         raise ValueError(f"unknown unit {default_unit!r}")
     if isinstance(value, bool) or value is None:
-        raise MoneyError("金额不能为空")
+        raise MoneyError(_("金额不能为空"), code="empty")
     if isinstance(value, int | Decimal):
         number = Decimal(value)
         unit = default_unit
@@ -158,7 +165,7 @@ def parse_money_wan(value: object, default_unit: str = "万元") -> Decimal:
     else:
         text = _normalise(str(value))
         if not text:
-            raise MoneyError("金额不能为空")
+            raise MoneyError(_("金额不能为空"), code="empty")
         unit = default_unit
         chinese = _chinese_amount_wan(text)
         if chinese is not None:
@@ -171,14 +178,14 @@ def parse_money_wan(value: object, default_unit: str = "万元") -> Decimal:
         # "约15亿元" / "超15亿元" are estimates; keep the number, the caller decides about the qualifier.
         text = re.sub(r"^(约|近|超过|超|逾|达|共计|总计|合计|计)", "", text)
         if not text:
-            raise MoneyError("金额缺少数字")
+            raise MoneyError(_("金额缺少数字"))
         if text.startswith("-"):
-            raise MoneyError("金额不能为负数")
+            raise MoneyError(_("金额不能为负数"), code="negative")
         number = _parse_number(text)
     if number < 0:
-        raise MoneyError("金额不能为负数")
+        raise MoneyError(_("金额不能为负数"), code="negative")
     if not number.is_finite():
-        raise MoneyError("金额不是有限数字")
+        raise MoneyError(_("金额不是有限数字"))
     return _finish(number * UNIT_FACTORS_WAN[unit])
 
 
@@ -196,7 +203,7 @@ def _chinese_amount_wan(text: str) -> Decimal | None:
 
 def _finish(wan: Decimal) -> Decimal:
     if wan > MAX_WAN:
-        raise MoneyError("金额过大，请检查单位（万元/亿元）")
+        raise MoneyError(_("金额过大，请检查单位（万元/亿元）"), code="too_large")
     wan = wan.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP) if wan.as_tuple().exponent < -2 else wan  # type: ignore[operator]
     return _strip(wan)
 
@@ -220,11 +227,11 @@ def format_wan(wan: Decimal | None) -> str:
 
 
 def format_money(wan: Decimal | None) -> str:
-    """Human display: ≥ 1亿 in 亿元 (two decimals at most), else 万元."""
+    """Human display: ≥ 1亿 in 亿元 (two decimals at most), else 万元 (the units in the active language)."""
     if wan is None:
         return "—"
     wan = Decimal(wan)
     if abs(wan) >= 10000:
         yi = (wan / Decimal(10000)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return f"{_strip(yi)}亿元"
-    return f"{_strip(wan)}万元"
+        return _("%(amount)s亿元") % {"amount": _strip(yi)}
+    return _("%(amount)s万元") % {"amount": _strip(wan)}

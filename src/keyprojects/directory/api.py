@@ -4,6 +4,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -78,13 +79,13 @@ def _resolve(user: Any, data: dict[str, Any]) -> dict[str, Any]:
     if "region_id" in values:
         region = Region.objects.for_user(user).filter(pk=values.pop("region_id")).first()
         if region is None:
-            raise ValidationError({"region_id": "区域不存在或不在您的范围内。"})
+            raise ValidationError({"region_id": _("区域不存在或不在您的范围内。")})
         values["region"] = region
     if "unit_id" in values:
         unit_id = values.pop("unit_id")
         values["unit"] = Unit.objects.for_user(user).filter(pk=unit_id).first() if unit_id else None
         if unit_id and values["unit"] is None:
-            raise ValidationError({"unit_id": "单位不存在或不在您的范围内。"})
+            raise ValidationError({"unit_id": _("单位不存在或不在您的范围内。")})
     return values
 
 

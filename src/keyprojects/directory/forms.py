@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import VersionedFormMixin
 from keyprojects.directory.choices import UnitKind
@@ -11,11 +12,11 @@ from keyprojects.projects.selectors import regions_for_filter
 
 
 class UnitForm(VersionedFormMixin, forms.Form):
-    name = forms.CharField(label="单位名称", max_length=100)
-    short_name = forms.CharField(label="简称", max_length=50, required=False)
-    kind = forms.ChoiceField(label="类型", choices=UnitKind.choices)
-    region = forms.ModelChoiceField(label="所属区域", queryset=Unit.objects.none())
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
+    name = forms.CharField(label=_("单位名称"), max_length=100)
+    short_name = forms.CharField(label=_("简称"), max_length=50, required=False)
+    kind = forms.ChoiceField(label=_("类型"), choices=UnitKind.choices)
+    region = forms.ModelChoiceField(label=_("所属区域"), queryset=Unit.objects.none())
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -23,12 +24,12 @@ class UnitForm(VersionedFormMixin, forms.Form):
 
 
 class PersonForm(VersionedFormMixin, forms.Form):
-    name = forms.CharField(label="姓名", max_length=50)
-    title = forms.CharField(label="职务", max_length=100, required=False)
-    region = forms.ModelChoiceField(label="所属区域", queryset=Unit.objects.none())
-    unit = forms.ModelChoiceField(label="所在单位", queryset=Unit.objects.none(), required=False)
-    phone = forms.CharField(label="联系电话", max_length=30, required=False)
-    is_leader = forms.BooleanField(label="包靠领导", required=False)
+    name = forms.CharField(label=_("姓名"), max_length=50)
+    title = forms.CharField(label=_("职务"), max_length=100, required=False)
+    region = forms.ModelChoiceField(label=_("所属区域"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("所在单位"), queryset=Unit.objects.none(), required=False)
+    phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
+    is_leader = forms.BooleanField(label=_("包靠领导"), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -37,11 +38,11 @@ class PersonForm(VersionedFormMixin, forms.Form):
 
 
 class TaskForceForm(VersionedFormMixin, forms.Form):
-    name = forms.CharField(label="专班名称", max_length=100)
-    region = forms.ModelChoiceField(label="所属区域", queryset=Unit.objects.none())
-    unit = forms.ModelChoiceField(label="牵头单位", queryset=Unit.objects.none(), required=False)
-    head = forms.ModelChoiceField(label="专班负责人", queryset=Person.objects.none(), required=False)
-    members = forms.ModelMultipleChoiceField(label="成员", queryset=Person.objects.none(), required=False)
+    name = forms.CharField(label=_("专班名称"), max_length=100)
+    region = forms.ModelChoiceField(label=_("所属区域"), queryset=Unit.objects.none())
+    unit = forms.ModelChoiceField(label=_("牵头单位"), queryset=Unit.objects.none(), required=False)
+    head = forms.ModelChoiceField(label=_("专班负责人"), queryset=Person.objects.none(), required=False)
+    members = forms.ModelMultipleChoiceField(label=_("成员"), queryset=Person.objects.none(), required=False)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -12,6 +12,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Model, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -29,41 +32,51 @@ from keyprojects.directory.models import Person, TaskForce, Unit
 class Kind:
     model: type[Model]
     form: type[forms.Form]
-    title: str
-    columns: tuple[tuple[str, str], ...]  # (attribute, heading)
+    title: str | Promise
+    columns: tuple[tuple[str, str | Promise], ...]  # (attribute, heading)
 
 
 KINDS = {
     "units": Kind(
         Unit,
         UnitForm,
-        "责任单位",
-        (("name", "单位名称"), ("get_kind_display", "类型"), ("region", "所属区域"), ("project_count", "项目数")),
+        gettext_lazy("责任单位"),
+        (
+            ("name", gettext_lazy("单位名称")),
+            ("get_kind_display", gettext_lazy("类型")),
+            ("region", gettext_lazy("所属区域")),
+            ("project_count", gettext_lazy("项目数")),
+        ),
     ),
     "people": Kind(
         Person,
         PersonForm,
-        "人员",
+        gettext_lazy("人员"),
         (
-            ("name", "姓名"),
-            ("title", "职务"),
-            ("region", "所属区域"),
-            ("unit", "所在单位"),
-            ("project_count", "包靠项目数"),
+            ("name", gettext_lazy("姓名")),
+            ("title", gettext_lazy("职务")),
+            ("region", gettext_lazy("所属区域")),
+            ("unit", gettext_lazy("所在单位")),
+            ("project_count", gettext_lazy("包靠项目数")),
         ),
     ),
     "taskforces": Kind(
         TaskForce,
         TaskForceForm,
-        "工作专班",
-        (("name", "专班名称"), ("region", "所属区域"), ("head", "负责人"), ("project_count", "项目数")),
+        gettext_lazy("工作专班"),
+        (
+            ("name", gettext_lazy("专班名称")),
+            ("region", gettext_lazy("所属区域")),
+            ("head", gettext_lazy("负责人")),
+            ("project_count", gettext_lazy("项目数")),
+        ),
     ),
 }
 
 
 def _kind(kind: str) -> Kind:
     if kind not in KINDS:
-        raise Http404("未找到该页面。")
+        raise Http404(_("未找到该页面。"))
     return KINDS[kind]
 
 
@@ -143,7 +156,7 @@ def entry_edit(request: HttpRequest, kind: str, pk: int | None = None) -> HttpRe
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("directory:detail", kind=kind, pk=obj.pk)
     else:
         initial: dict[str, Any] = {}

@@ -3,6 +3,9 @@
 Accepting writes into the registry through the projects actions (``do_set_milestone_actual``,
 ``do_create_batch_event``),
 so the registry change and the fact's new status are audited in the same transaction.
+
+Language: refusals are in the active language (gettext); what is written into the registry and the audit log is
+Chinese whatever language the reviewer reads the pages in.
 """
 
 from __future__ import annotations
@@ -15,6 +18,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.permissions import PROJECT_CHANGE
@@ -110,9 +115,9 @@ def _write_registry(actor: Actor, fact: Fact, project: Project | None) -> dict[s
     source = f"{fact.article.source}（新闻事实#{fact.pk}）"
     if fact.kind == FactKind.BATCH_EVENT:
         if fact.region is None:
-            raise ValidationError("无法确定该集中活动的区域，不能写入登记册。")
+            raise ValidationError(_("无法确定该集中活动的区域，不能写入登记册。"))
         if not fields.get("date"):
-            raise ValidationError("该集中活动缺少日期，不能写入登记册。")
+            raise ValidationError(_("该集中活动缺少日期，不能写入登记册。"))
         total = fields.get("total_investment_wan")
         event = project_actions.do_create_batch_event(
             actor,
@@ -125,10 +130,10 @@ def _write_registry(actor: Actor, fact: Fact, project: Project | None) -> dict[s
         return {"batch_event": event}
     if fact.kind == FactKind.PROJECT and fields.get("milestone"):
         if project is None:
-            raise ValidationError("请先选择登记册中的对应项目。")
+            raise ValidationError(_("请先选择登记册中的对应项目。"))
         kind = MILESTONE_KINDS.get(str(fields["milestone"]))
         if kind is None or not fields.get("date"):
-            raise ValidationError("该事实缺少节点或日期，不能写入登记册。")
+            raise ValidationError(_("该事实缺少节点或日期，不能写入登记册。"))
         project_actions.do_set_milestone_actual(actor, project, kind, dt.date.fromisoformat(fields["date"]),
                                                 note=f"据新闻：{source}"[:300])
     return {}
@@ -141,7 +146,7 @@ def do_accept_fact(actor: Actor, fact: Fact, expected_version: int | None, proje
     _authorise(actor, fact)
     locked = editing.lock_for_update(Fact, fact.pk, expected_version)
     if locked.status != FactStatus.PENDING:
-        raise ValidationError("该事实已审核，不能重复处理。")
+        raise ValidationError(_("该事实已审核，不能重复处理。"))
     if project is not None:
         require_region_in_scope(actor.user, project.region)
     project = project or locked.project
@@ -154,12 +159,17 @@ def do_reject_fact(actor: Actor, fact: Fact, expected_version: int | None, note:
     _authorise(actor, fact)
     locked = editing.lock_for_update(Fact, fact.pk, expected_version)
     if locked.status != FactStatus.PENDING:
-        raise ValidationError("该事实已审核，不能重复处理。")
+        raise ValidationError(_("该事实已审核，不能重复处理。"))
     return _review(actor, locked, FactStatus.REJECTED, note)
 
 
+def _status(fact: Fact) -> str:
+    with translation.override(settings.LANGUAGE_CODE):  # for the audit entry, a stored record: Chinese
+        return str(fact.get_status_display())
+
+
 def _review(actor: Actor, fact: Fact, status: str, note: str, **values: Any) -> Fact:
-    before = {"status": fact.get_status_display(), "project": str(fact.project) if fact.project else None}
+    before = {"status": _status(fact), "project": str(fact.project) if fact.project else None}
     fact.status = status
     fact.reviewer = actor.user
     fact.reviewed_at = clock.now()
@@ -168,7 +178,7 @@ def _review(actor: Actor, fact: Fact, status: str, note: str, **values: Any) -> 
         setattr(fact, name, value)
     fact.version += 1
     fact.save()
-    after = {"status": fact.get_status_display(), "project": str(fact.project) if fact.project else None}
+    after = {"status": _status(fact), "project": str(fact.project) if fact.project else None}
     changes = {key: [before[key], after[key]] for key in before if before[key] != after[key]}
     message = note or ("采纳新闻事实" if status == FactStatus.ACCEPTED else "驳回新闻事实")
     record(actor, AuditAction.UPDATE, fact, changes, message)

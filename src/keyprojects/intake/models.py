@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyprojects.core.models import TimestampedModel, VersionedModel
 from keyprojects.core.querysets import ScopedQuerySet
@@ -50,7 +52,7 @@ class Fact(VersionedModel):
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="facts", verbose_name=_("新闻稿"))
     kind = models.CharField(_("类型"), max_length=20, choices=FactKind.choices)
-    fields = models.JSONField(_("内容"), default=dict)
+    fields = models.JSONField(pgettext_lazy("fact fields", "内容"), default=dict)
     evidence = models.TextField(_("原文依据"))
     evidence_start = models.PositiveIntegerField(_("依据起点"))
     evidence_end = models.PositiveIntegerField(_("依据终点"))
@@ -83,4 +85,5 @@ class Fact(VersionedModel):
 
     def __str__(self) -> str:
         label = self.fields.get("name") or self.fields.get("region") or ""
-        return f"{self.get_kind_display()} {label}".strip()
+        with translation.override(settings.LANGUAGE_CODE):  # stored in the audit log (object_repr): not translated
+            return f"{self.get_kind_display()} {label}".strip()

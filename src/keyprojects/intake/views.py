@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -78,9 +80,9 @@ def fact_accept(request: HttpRequest, pk: int) -> HttpResponse:
     except VersionConflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("message separator", "；").join(exc.messages))
     else:
-        messages.success(request, "已采纳该事实并写入登记册。")
+        messages.success(request, _("已采纳该事实并写入登记册。"))
         return redirect("intake:queue")
     return redirect("intake:fact", pk=pk)
 
@@ -96,9 +98,9 @@ def fact_reject(request: HttpRequest, pk: int) -> HttpResponse:
     except VersionConflict as exc:
         messages.error(request, str(exc))
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("message separator", "；").join(exc.messages))
     else:
-        messages.success(request, "已驳回该事实。")
+        messages.success(request, _("已驳回该事实。"))
         return redirect("intake:queue")
     return redirect("intake:fact", pk=pk)
 
@@ -110,18 +112,27 @@ def ingest(request: HttpRequest) -> HttpResponse:
     error = ""
     if request.method == "POST":
         text = request.POST.get("text", "").strip()
-        source = request.POST.get("source", "").strip() or "网页粘贴"
+        source = request.POST.get("source", "").strip() or "网页粘贴"  # stored as the article's source: data, Chinese
         published: dt.date | None = None
         if request.POST.get("published"):
             try:
                 published = dt.date.fromisoformat(request.POST["published"])
             except ValueError:
-                error = "发布日期格式应为 YYYY-MM-DD。"
+                error = _("发布日期格式应为 YYYY-MM-DD。")
         if not text:
-            error = error or "请粘贴新闻稿正文。"
+            error = error or _("请粘贴新闻稿正文。")
         if not error:
             article = actions.do_ingest(ui_actor(request), text, source, published)
-            messages.success(request, f"已导入“{article}”，共{article.facts.count()}条事实待审核。")
+            count = article.facts.count()
+            messages.success(
+                request,
+                ngettext(
+                    "已导入“%(article)s”，共%(count)s条事实待审核。",
+                    "已导入“%(article)s”，共%(count)s条事实待审核。",
+                    count,
+                )
+                % {"article": article, "count": count},
+            )
             return redirect(f"{reverse('intake:queue')}?status=&article={article.pk}")
     return render(request, "intake/ingest.html", {"error": error, "values": request.POST})
 

@@ -6,6 +6,10 @@ before — which is what makes a sweep that runs twice in a day send each notice
 `do_deliver_pending` (the `deliver` job), so that a slow or broken robot never holds up a page or rolls back a write.
 
 A notice is not audited (the notice row is its own record); robot configuration and manual retries are.
+
+Language: notices (titles, bodies, e-mails, robot messages) are addressed to Chinese staff groups and are written in
+Chinese by their callers; they are not translated. So are the delivery log (`last_error`, `DeliveryAttempt.detail`) and
+the audit entries, which are stored records.
 """
 
 from __future__ import annotations
@@ -16,8 +20,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import translation
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.models import User
@@ -186,11 +192,12 @@ def do_retry_deliveries(actor: Actor, deliveries: Iterable[Delivery]) -> int:
     for delivery in deliveries:
         if delivery.status == DeliveryStatus.SENT:
             continue
-        before = delivery.get_status_display()
+        with translation.override(settings.LANGUAGE_CODE):  # the audit entry is a stored record: Chinese
+            change = [str(delivery.get_status_display()), str(DeliveryStatus.PENDING.label)]
         Delivery.objects.filter(pk=delivery.pk).update(
             status=DeliveryStatus.PENDING, next_attempt_at=now, claimed_until=None
         )
-        record(actor, AuditAction.UPDATE, delivery, {"状态": [before, str(DeliveryStatus.PENDING.label)]}, "重新投递")
+        record(actor, AuditAction.UPDATE, delivery, {"状态": change}, "重新投递")
         count += 1
     return count
 

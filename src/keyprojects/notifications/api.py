@@ -1,10 +1,14 @@
-"""/api/notifications — the user's notices, and (for administrators and region admins) robots and the outbox."""
+"""/api/notifications — the user's notices, and (for administrators and region admins) robots and the outbox.
+
+Error messages are in the request's language; the notices themselves are Chinese (written for Chinese staff), and the
+`summary` texts document the API and stay Chinese."""
 
 import datetime as dt
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -124,7 +128,7 @@ def create_webhook(request: HttpRequest, payload: WebhookIn) -> tuple[int, Webho
     data = payload.dict()
     region = Region.objects.for_user(request.auth).filter(pk=data.pop("region_id")).first()  # type: ignore[attr-defined]
     if region is None:
-        raise ValidationError({"region_id": "区域不存在或不在您的范围内。"})
+        raise ValidationError({"region_id": _("区域不存在或不在您的范围内。")})
     return 201, actions.do_create_webhook(api_actor(request), region=region, **data)
 
 

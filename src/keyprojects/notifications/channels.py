@@ -5,6 +5,9 @@ Configuration from the environment (no settings module change needed):
                          unset → Django's configured backend (the tests' in-memory outbox)
   KEYPROJECTS_MAIL_FROM  sender address (default: Django's DEFAULT_FROM_EMAIL)
   KEYPROJECTS_BASE_URL   e.g. https://xmdd.example.gov.cn, to turn a notice's link into an absolute address
+
+The messages (e-mails and robot posts) go to Chinese staff and groups: Chinese, not translated. So are the delivery
+results and errors below, which are stored in the delivery log.
 """
 
 from __future__ import annotations

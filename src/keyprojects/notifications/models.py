@@ -12,7 +12,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyprojects.core.models import VersionedModel
 from keyprojects.core.querysets import ScopedQuerySet
@@ -43,7 +45,7 @@ class NoticeQuerySet(ScopedQuerySet):
 class Notice(models.Model):
     kind = models.CharField(_("类型"), max_length=50)
     title = models.CharField(_("标题"), max_length=200)
-    body = models.TextField(_("内容"), blank=True)
+    body = models.TextField(pgettext_lazy("notice body", "内容"), blank=True)
     link = models.CharField(_("链接"), max_length=300, blank=True)
     region = models.ForeignKey(
         "regions.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("区域")
@@ -85,7 +87,7 @@ class WebhookQuerySet(ScopedQuerySet):
 
 def validate_webhook_url(value: str) -> None:
     if not value.startswith(("https://", "http://")):
-        raise ValidationError("机器人地址须以 https:// 开头（内网代理可用 http://）。")
+        raise ValidationError(_("机器人地址须以 https:// 开头（内网代理可用 http://）。"))
 
 
 class Webhook(VersionedModel):
@@ -121,7 +123,7 @@ class Webhook(VersionedModel):
     @property
     def masked_url(self) -> str:
         """The address without its token, for pages and logs."""
-        base, _, query = self.url.partition("?")
+        base, _sep, query = self.url.partition("?")
         return f"{base}?…{query[-4:]}" if query else base
 
 
@@ -156,7 +158,8 @@ class Delivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.target}"
+        with translation.override(settings.LANGUAGE_CODE):  # stored in the audit log (object_repr): not translated
+            return f"{self.get_channel_display()} → {self.target}"
 
 
 class DeliveryAttempt(models.Model):
@@ -171,4 +174,4 @@ class DeliveryAttempt(models.Model):
         ordering = ("at", "id")
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M} {'成功' if self.ok else '失败'}"
+        return f"{self.at:%Y-%m-%d %H:%M} {'成功' if self.ok else '失败'}"  # a log line: not translated

@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -74,7 +76,15 @@ def retry(request: HttpRequest) -> HttpResponse:
     qs = selectors.outbox_for(request.user)
     chosen = qs.filter(pk__in=ids) if ids else qs.filter(status=DeliveryStatus.FAILED)
     count = actions.do_retry_deliveries(ui_actor(request), list(chosen))
-    messages.success(request, f"已重新排队 {count} 条投递，将在下一次投递任务中发送。")
+    messages.success(
+        request,
+        ngettext(
+            "已重新排队 %(count)s 条投递，将在下一次投递任务中发送。",
+            "已重新排队 %(count)s 条投递，将在下一次投递任务中发送。",
+            count,
+        )
+        % {"count": count},
+    )
     return redirect("notifications:outbox")
 
 
@@ -95,7 +105,7 @@ def webhooks(request: HttpRequest) -> HttpResponse:
                 except ValidationError as exc:
                     apply_validation_error(form, exc)
                 else:
-                    messages.success(request, f"已添加群机器人“{hook.name}”。")
+                    messages.success(request, _("已添加群机器人“%(name)s”。") % {"name": hook.name})
                     return redirect("notifications:webhooks")
         else:
             hook = access_object(request.user, Webhook.objects.select_related("region"), request.POST.get("id"))
@@ -103,11 +113,13 @@ def webhooks(request: HttpRequest) -> HttpResponse:
             try:
                 if op == "toggle":
                     actions.do_update_webhook(ui_actor(request), hook, version, enabled=not hook.enabled)
-                    messages.success(request, f"已{'停用' if hook.enabled else '启用'}“{hook.name}”。")
+                    done = _("已停用“%(name)s”。") if hook.enabled else _("已启用“%(name)s”。")
+                    messages.success(request, done % {"name": hook.name})
                 elif op == "delete":
                     actions.do_delete_webhook(ui_actor(request), hook, version)
-                    messages.success(request, f"已删除“{hook.name}”。")
+                    messages.success(request, _("已删除“%(name)s”。") % {"name": hook.name})
             except (VersionConflict, ValidationError) as exc:
-                messages.error(request, str(exc) if isinstance(exc, VersionConflict) else "；".join(exc.messages))
+                separator = pgettext("message separator", "；")
+                messages.error(request, str(exc) if isinstance(exc, VersionConflict) else separator.join(exc.messages))
             return redirect("notifications:webhooks")
     return render(request, "notifications/webhooks.html", {"hooks": selectors.webhooks_for(request.user), "form": form})

@@ -6,6 +6,11 @@ A step on a problem locks the row and compares the version the user saw (core.ed
 one wins and the other gets a conflict message that names the first.
 
 `at` parameters exist for the demo loader, which replays a plausible history; pages and the API never pass them.
+
+Language: errors the user sees are in the active language (gettext, the Chinese text is the msgid). What is stored —
+event comments and details, audit messages, deadline warnings, titles made from a shortfall — and the notices are
+written in Chinese whatever language the acting user reads the pages in: the notices go to Chinese staff groups and
+robots, and the records are shared by everyone (`_stored`).
 """
 
 from __future__ import annotations
@@ -15,10 +20,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.models import User
@@ -79,13 +87,18 @@ def _now(at: dt.datetime | None) -> dt.datetime:
     return (at or clock.now()).astimezone(clock.SHANGHAI)
 
 
+def _stored() -> translation.override:
+    """Within it, choice labels and warnings come out in Chinese: for text that is stored or sent as a notice."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def _link(problem: Problem) -> str:
     return reverse("problems:detail", args=[problem.pk])
 
 
 def _require_project_in_scope(actor: Actor, project: Project) -> None:
     if actor.user is not None and not Project.objects.for_user(actor.user).filter(pk=project.pk).exists():
-        raise PermissionDenied("该项目不在您的管辖范围内。")
+        raise PermissionDenied(_("该项目不在您的管辖范围内。"))
 
 
 def _event(
@@ -146,9 +159,9 @@ def do_raise_problem(
     require_perm(actor.user, PROBLEM_RAISE)
     _require_project_in_scope(actor, project)
     if not title.strip():
-        raise ValidationError({"title": "请填写问题。"})
+        raise ValidationError({"title": _("请填写问题。")})
     if channel not in Channel.values:
-        raise ValidationError({"channel": "未知的渠道。"})
+        raise ValidationError({"channel": _("未知的渠道。")})
     now = _now(at)
     problem = Problem(
         project=project,
@@ -165,18 +178,21 @@ def do_raise_problem(
     if channel == Channel.DIRECT:
         problem.direct_leader_id = rules.top_leader_id or project.leader_id
         deadline = selectors.load_calendar().add_working_days(problem.raised_on, rules.direct_days)
-        problem.working_days, problem.deadline, problem.deadline_warning = (
-            rules.direct_days,
-            deadline.day,
-            deadline.warning,
-        )
+        with _stored():
+            problem.working_days, problem.deadline, problem.deadline_warning = (
+                rules.direct_days,
+                deadline.day,
+                deadline.warning,
+            )
     problem.full_clean()
     problem.save()
-    details = {"渠道": str(Channel(channel).label)}
+    with _stored():
+        details = {"渠道": str(Channel(channel).label)}
     if problem.deadline:
         details["办理期限"] = problem.deadline.isoformat()
     _event(problem, actor, EventKind.RAISE, now, to_state=State.RAISED, comment=problem.description, details=details)
     record_create(actor, problem, ("project", *PROBLEM_FIELDS))
+    # Notices go to Chinese staff (in-app, e-mail, group robots): Chinese, not translated.
     body = f"项目：{project.name}\n类别：{problem.category}\n提出人：{actor.label}\n{problem.description}".strip()
     if channel == Channel.DIRECT:
         do_notify(
@@ -245,10 +261,13 @@ def do_transition(
     if transition == Transition.ASSIGN:
         assert unit is not None and working_days is not None
         if not Unit.objects.filter(_assignable_units(locked.project)).filter(pk=unit.pk).exists():
-            raise ValidationError({"unit": f"承办单位须为{locked.project.region}或其上级区域的单位。"})
+            raise ValidationError(
+                {"unit": _("承办单位须为%(region)s或其上级区域的单位。") % {"region": locked.project.region}}
+            )
         deadline = selectors.load_calendar().add_working_days(today, working_days)
         locked.assigned_unit, locked.assigned_on, locked.working_days = unit, today, working_days
-        locked.deadline, locked.deadline_warning = deadline.day, deadline.warning
+        with _stored():
+            locked.deadline, locked.deadline_warning = deadline.day, deadline.warning
         details = {"承办单位": unit.name, "办理期限": deadline.day.isoformat(), "工作日": working_days}
     elif transition == Transition.RESOLVE:
         locked.resolution, locked.resolved_by, locked.resolved_on = resolution.strip(), actor.user, today
@@ -272,7 +291,8 @@ def do_transition(
         comment=comment.strip(),
         details=details,
     )
-    label = Transition(transition).label
+    with _stored():
+        label = str(Transition(transition).label)
     record(
         actor,
         AuditAction.UPDATE,
@@ -285,6 +305,7 @@ def do_transition(
 
 
 def _notify_transition(problem: Problem, transition: str, actor: Actor, comment: str) -> None:
+    """Notices go to Chinese staff (in-app, e-mail, group robots): Chinese, not translated."""
     project = problem.project
     raiser = (
         [problem.raised_by] if problem.raised_by and problem.raised_by.pk != getattr(actor.user, "pk", None) else []
@@ -322,7 +343,7 @@ def do_comment(actor: Actor, problem: Problem, comment: str, at: dt.datetime | N
     """An opinion on the problem (a leader's 批示, a unit's progress note); the state does not change."""
     workflow.check_comment(selectors.who_of(actor.user))
     if not comment.strip():
-        raise ValidationError({"comment": "请填写意见。"})
+        raise ValidationError({"comment": _("请填写意见。")})
     locked = Problem.objects.select_for_update().get(pk=problem.pk)
     event = _event(locked, actor, EventKind.COMMENT, _now(at), comment=comment.strip())
     record(actor, AuditAction.UPDATE, locked, {"意见": [None, comment.strip()[:200]]}, "发表意见")
@@ -355,6 +376,8 @@ def _sweep_one(actor: Actor, pk: int, today: dt.date, now: dt.datetime, calendar
     project, link = locked.project, _link(locked)
     before = snapshot(locked, PROBLEM_FIELDS)
     changed = False
+
+    # The sweep's event comments and notices are Chinese (stored records, notices to Chinese staff): not translated.
 
     # 1. 督办 to the unit, once a day (the event's unique constraint and the notice's key both guarantee it).
     if locked.last_supervised_on != today:
@@ -480,9 +503,9 @@ def do_save_element(
     require_perm(actor.user, ELEMENT_CHANGE)
     _require_project_in_scope(actor, project)
     if kind not in ElementKind.values:
-        raise ValidationError({"kind": "未知的要素。"})
+        raise ValidationError({"kind": _("未知的要素。")})
     if required < 0 or secured < 0:
-        raise ValidationError({"required": "数量不能为负数。"})
+        raise ValidationError({"required": _("数量不能为负数。")})
     values = {"required": required, "secured": secured, "needed_by": needed_by, "secured_on": secured_on, "note": note}
     existing = ElementItem.objects.filter(project=project, kind=kind).first()
     if existing is None:
@@ -505,10 +528,13 @@ def do_raise_from_shortfall(actor: Actor, element: ElementItem, at: dt.datetime 
     )
     gap = locked.required - locked.secured
     if gap <= 0:
-        raise ValidationError(f"{locked.get_kind_display()}已全部落实，没有缺口。")
+        raise ValidationError(_("%(kind)s已全部落实，没有缺口。") % {"kind": locked.get_kind_display()})
     if locked.problems.filter(state__in=[*OPEN_STATES, State.RESOLVED]).exists():
-        raise ValidationError(f"{locked.get_kind_display()}缺口已有未销号的问题，请在该问题中跟进。")
-    label = locked.get_kind_display()
+        raise ValidationError(
+            _("%(kind)s缺口已有未销号的问题，请在该问题中跟进。") % {"kind": locked.get_kind_display()}
+        )
+    with _stored():  # the problem's title and description are data: Chinese
+        label = str(locked.get_kind_display())
     needed = f"，需求时间{locked.needed_by:%Y-%m-%d}" if locked.needed_by else ""
     return do_raise_problem(
         actor,
@@ -532,7 +558,7 @@ def do_save_rules(actor: Actor, region: Region, expected_version: int | None, **
     existing = RegionRules.objects.filter(region=region).first()
     if values.get("summon_after") is not None and values.get("escalate_after") is not None:
         if values["summon_after"] <= values["escalate_after"]:
-            raise ValidationError({"summon_after": "列入约谈的工作日数须大于升级直通车的工作日数。"})
+            raise ValidationError({"summon_after": _("列入约谈的工作日数须大于升级直通车的工作日数。")})
     if existing is None:
         return editing.create(actor, RegionRules(region=region, **values), RULES_FIELDS)
     return editing.update(actor, RegionRules, existing.pk, expected_version, values, RULES_FIELDS)
@@ -549,7 +575,7 @@ def do_save_calendar_year(
     except ScheduleError as exc:
         raise ValidationError({"holidays": str(exc)}) from exc
     if not schedule.holidays:
-        raise ValidationError({"holidays": "请至少录入一个放假日期。"})
+        raise ValidationError({"holidays": _("请至少录入一个放假日期。")})
     entry, created = CalendarYear.objects.get_or_create(year=year, defaults={"source": source})
     before = {
         "放假天数": entry.days.filter(is_workday=False).count(),

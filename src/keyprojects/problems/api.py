@@ -1,7 +1,9 @@
 """/api/problems — the same selectors, state machine and actions as the pages.
 
 Errors: out of scope 404; a step the user's role may not take 403 with the reason; a step the problem's state does not
-allow 409 with the reason; a stale `version` 409 with the other person's changes; bad input 422.
+allow 409 with the reason; a stale `version` 409 with the other person's changes; bad input 422. Error messages are
+in the request's language (Accept-Language or the language cookie; Chinese by default). The `summary` texts document
+the API and stay Chinese.
 """
 
 import datetime as dt
@@ -10,6 +12,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -220,7 +224,7 @@ def raise_problem(request: HttpRequest, payload: ProblemIn) -> tuple[int, Proble
     data = payload.dict()
     project = Project.objects.for_user(user).filter(pk=data.pop("project_id")).first()
     if project is None:
-        raise ValidationError({"project_id": "项目不存在或不在您的范围内。"})
+        raise ValidationError({"project_id": _("项目不存在或不在您的范围内。")})
     problem = actions.do_raise_problem(api_actor(request), project, **data)
     return 201, _detail(user, problem.pk)
 
@@ -250,11 +254,12 @@ def save_element(request: HttpRequest, payload: ElementIn) -> ElementItem:
     user = request.auth  # type: ignore[attr-defined]
     project = Project.objects.for_user(user).filter(pk=payload.project_id).first()
     if project is None:
-        raise ValidationError({"project_id": "项目不存在或不在您的范围内。"})
+        raise ValidationError({"project_id": _("项目不存在或不在您的范围内。")})
     if payload.kind not in ElementKind.values:
-        raise ValidationError({"kind": f"未知的要素（可选：{'、'.join(ElementKind.values)}）。"})
+        kinds = pgettext("list separator", "、").join(ElementKind.values)
+        raise ValidationError({"kind": _("未知的要素（可选：%(kinds)s）。") % {"kinds": kinds}})
     if payload.required is None:
-        raise ValidationError({"required": "请填写需求量。"})
+        raise ValidationError({"required": _("请填写需求量。")})
     existing = ElementItem.objects.filter(project=project, kind=payload.kind).first()
     version = require_version(payload.version) if existing else None
     return actions.do_save_element(
@@ -295,7 +300,9 @@ def transition(request: HttpRequest, problem_id: int, payload: TransitionIn) -> 
     if payload.unit_id is not None:
         unit = actions.assignable_units(problem.project).filter(pk=payload.unit_id).first()
         if unit is None:
-            raise ValidationError({"unit_id": f"承办单位须为{problem.project.region}或其上级区域的单位。"})
+            raise ValidationError(
+                {"unit_id": _("承办单位须为%(region)s或其上级区域的单位。") % {"region": problem.project.region}}
+            )
     try:
         actions.do_transition(
             api_actor(request),

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProblemsConfig(AppConfig):
     name = "keyprojects.problems"
     label = "problems"
-    verbose_name = "问题闭环"
+    verbose_name = _("问题闭环")

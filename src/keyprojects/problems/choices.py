@@ -79,6 +79,13 @@ ELEMENT_UNITS = {
     ElementKind.EMISSION: "吨",
     ElementKind.FUNDS: "万元",
 }
+# The units as shown on pages (ELEMENT_UNITS are stored in titles and returned by the API: Chinese).
+ELEMENT_UNIT_LABELS = {
+    ElementKind.LAND: _("亩"),
+    ElementKind.ENERGY: _("吨标准煤"),
+    ElementKind.EMISSION: _("吨"),
+    ElementKind.FUNDS: _("万元"),
+}
 ELEMENT_CATEGORY = {
     ElementKind.LAND: Category.LAND,
     ElementKind.ENERGY: Category.ENERGY,

@@ -18,6 +18,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 import chinese_calendar
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 PACKAGE_YEARS = range(min(chinese_calendar.holidays).year, max(chinese_calendar.holidays).year + 1)
 MAX_WORKING_DAYS = 250  # one working year; more is a typing error, not a deadline
@@ -44,6 +46,7 @@ class Deadline:
 
     @property
     def warning(self) -> str:
+        """In the active language; problems.actions stores it in Chinese (Problem.deadline_warning)."""
         return approximation_warning(self.approximate_years)
 
 
@@ -51,8 +54,15 @@ def approximation_warning(years: Iterable[int]) -> str:
     years = sorted(set(years))
     if not years:
         return ""
-    names = "、".join(f"{y}年" for y in years)
-    return f"{names}的法定节假日安排尚未录入，期限仅按周末推算，请核对（管理员可在“节假日安排”中录入）。"
+    names = pgettext("list separator", "、").join(_("%(year)s年") % {"year": y} for y in years)
+    return _("%(years)s的法定节假日安排尚未录入，期限仅按周末推算，请核对（管理员可在“节假日安排”中录入）。") % {
+        "years": names
+    }
+
+
+def warning_years(text: str) -> list[int]:
+    """The years named in a warning stored in Chinese ("2027年、2028年的法定节假日安排尚未录入…")."""
+    return [int(y) for y in re.findall(r"(\d{4})年", text)]
 
 
 class WorkCalendar:
@@ -88,7 +98,7 @@ class WorkCalendar:
     def add_working_days(self, start: dt.date, days: int) -> Deadline:
         """The `days`-th working day after `start` (start itself not counted)."""
         if days < 1 or days > MAX_WORKING_DAYS:
-            raise ValueError(f"办理时限须为1至{MAX_WORKING_DAYS}个工作日。")
+            raise ValueError(_("办理时限须为1至%(max)s个工作日。") % {"max": MAX_WORKING_DAYS})
         day, counted, unknown = start, 0, set()
         while counted < days:
             day += dt.timedelta(days=1)
@@ -133,7 +143,10 @@ def parse_days(text: str, year: int) -> dict[dt.date, str]:
             continue
         match = _LINE.match(line)
         if not match:
-            raise ScheduleError(f"第{number}行无法识别：“{raw.strip()}”。请写成“2027-02-06 至 2027-02-13 春节”。")
+            raise ScheduleError(
+                _("第%(line)s行无法识别：“%(text)s”。请写成“2027-02-06 至 2027-02-13 春节”。")
+                % {"line": number, "text": raw.strip()}
+            )
         g = match.groups()
         try:
             first = dt.date(int(g[0]), int(g[1]), int(g[2]))
@@ -146,14 +159,16 @@ def parse_days(text: str, year: int) -> dict[dt.date, str]:
             else:
                 last = first
         except ValueError as exc:
-            raise ScheduleError(f"第{number}行的日期不存在：“{raw.strip()}”。") from exc
+            raise ScheduleError(
+                _("第%(line)s行的日期不存在：“%(text)s”。") % {"line": number, "text": raw.strip()}
+            ) from exc
         if last < first:
-            raise ScheduleError(f"第{number}行的结束日期早于开始日期。")
+            raise ScheduleError(_("第%(line)s行的结束日期早于开始日期。") % {"line": number})
         if first.year != year or last.year != year:
-            raise ScheduleError(f"第{number}行的日期不在{year}年内。")
+            raise ScheduleError(_("第%(line)s行的日期不在%(year)s年内。") % {"line": number, "year": year})
         if (last - first).days > 31:
-            raise ScheduleError(f"第{number}行的假期超过一个月，请检查。")
-        name = g[9].strip() or "节假日"
+            raise ScheduleError(_("第%(line)s行的假期超过一个月，请检查。") % {"line": number})
+        name = g[9].strip() or "节假日"  # stored as the day's name: data, not translated
         day = first
         while day <= last:
             days[day] = name
@@ -166,8 +181,10 @@ def build_schedule(year: int, holidays_text: str, workdays_text: str) -> YearSch
     workdays = parse_days(workdays_text, year)
     both = sorted(set(holidays) & set(workdays))
     if both:
-        raise ScheduleError(f"{both[0].isoformat()}既是放假日又是调休上班日。")
+        raise ScheduleError(_("%(day)s既是放假日又是调休上班日。") % {"day": both[0].isoformat()})
     weekday_workdays = [d for d in workdays if d.weekday() < 5]
     if weekday_workdays:
-        raise ScheduleError(f"{weekday_workdays[0].isoformat()}是工作日，无需登记为调休上班。")
+        raise ScheduleError(
+            _("%(day)s是工作日，无需登记为调休上班。") % {"day": weekday_workdays[0].isoformat()}
+        )
     return YearSchedule(year, frozenset(holidays), frozenset(workdays))

@@ -1,4 +1,6 @@
-"""XLSX export of a problem list and its statistics (XlsxWriter): frozen header, widths, overdue rows in red."""
+"""XLSX export of a problem list and its statistics (XlsxWriter): frozen header, widths, overdue rows in red.
+
+Headings and sheet names are in the active language; the data as stored."""
 
 from __future__ import annotations
 
@@ -8,31 +10,33 @@ from collections.abc import Iterable
 from typing import Any
 
 import xlsxwriter
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyprojects.problems.models import Problem
 from keyprojects.problems.selectors import StatRow
 
 COLUMNS = [
-    ("编号", 12),
-    ("项目", 34),
-    ("区域", 10),
-    ("问题", 40),
-    ("类别", 12),
-    ("渠道", 8),
-    ("状态", 8),
-    ("承办单位", 24),
-    ("交办日期", 11),
-    ("办理期限", 11),
-    ("逾期天数", 9),
-    ("督办次数", 9),
-    ("升级", 8),
-    ("提出人", 12),
-    ("提出日期", 11),
-    ("办结日期", 11),
-    ("销号日期", 11),
-    ("办理结果", 40),
+    (pgettext_lazy("problem number", "编号"), 12),
+    (_("项目"), 34),
+    (_("区域"), 10),
+    (pgettext_lazy("problem title", "问题"), 40),
+    (_("类别"), 12),
+    (_("渠道"), 8),
+    (_("状态"), 8),
+    (_("承办单位"), 24),
+    (_("交办日期"), 11),
+    (_("办理期限"), 11),
+    (_("逾期天数"), 9),
+    (_("督办次数"), 9),
+    (_("升级"), 8),
+    (_("提出人"), 12),
+    (_("提出日期"), 11),
+    (_("办结日期"), 11),
+    (_("销号日期"), 11),
+    (_("办理结果"), 40),
 ]
-STAT_COLUMNS = ["问题数", "未办结", "逾期", "已销号", "平均办结天数"]
+STAT_COLUMNS = [_("问题数"), _("未办结"), _("逾期"), _("已销号"), _("平均办结天数")]
 
 
 def problems_xlsx(problems: Iterable[Problem], stats: dict[str, list[StatRow]], title: str) -> bytes:
@@ -44,10 +48,10 @@ def problems_xlsx(problems: Iterable[Problem], stats: dict[str, list[StatRow]], 
     late = book.add_format({"border": 1, "font_color": "#C00000", "bold": True, "valign": "top"})
     caption = book.add_format({"bold": True, "font_size": 14})
 
-    sheet = book.add_worksheet("问题清单")
+    sheet = book.add_worksheet(str(_("问题清单")))
     sheet.write(0, 0, title, caption)
     for col, (name, width) in enumerate(COLUMNS):
-        sheet.write(1, col, name, head)
+        sheet.write_string(1, col, str(name), head)
         sheet.set_column(col, col, width)
     sheet.freeze_panes(2, 2)
     row = 2
@@ -81,15 +85,15 @@ def problems_xlsx(problems: Iterable[Problem], stats: dict[str, list[StatRow]], 
     sheet.autofilter(1, 0, max(row - 1, 1), len(COLUMNS) - 1)
 
     for key, name, heading in (
-        ("category", "按类别统计", "类别"),
-        ("region", "按区域统计", "区域"),
-        ("unit", "按单位统计", "承办单位"),
+        ("category", _("按类别统计"), _("类别")),
+        ("region", _("按区域统计"), _("区域")),
+        ("unit", _("按单位统计"), _("承办单位")),
     ):
-        stat = book.add_worksheet(name)
+        stat = book.add_worksheet(str(name))
         stat.set_column(0, 0, 26)
         stat.set_column(1, len(STAT_COLUMNS), 12)
         for col, label in enumerate([heading, *STAT_COLUMNS]):
-            stat.write(0, col, label, head)
+            stat.write_string(0, col, str(label), head)
         for r, item in enumerate(stats[key], start=1):
             stat.write_string(r, 0, item.label, cell)
             for col, number in enumerate((item.total, item.open, item.overdue, item.closed), start=1):

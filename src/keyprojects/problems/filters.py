@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import StyledForm
 from keyprojects.directory.models import Unit
@@ -12,27 +13,32 @@ from keyprojects.problems.choices import Category, Channel, Escalation, State
 from keyprojects.projects.selectors import regions_for_filter
 from keyprojects.regions.models import Region
 
-SORT_CHOICES = [("", "最近提出"), ("deadline", "办理期限"), ("-supervised", "督办次数"), ("project", "项目名称")]
+SORT_CHOICES = [
+    ("", _("最近提出")),
+    ("deadline", _("办理期限")),
+    ("-supervised", _("督办次数")),
+    ("project", _("项目名称")),
+]
 
 
 class ProblemFilterForm(StyledForm):
     q = forms.CharField(
-        label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "问题、描述、项目名称"})
+        label=_("搜索"), required=False, widget=forms.TextInput(attrs={"placeholder": _("问题、描述、项目名称")})
     )
-    state = forms.ChoiceField(label="状态", required=False, choices=[("", "全部状态"), *State.choices])
-    overdue = forms.BooleanField(label="仅逾期", required=False)
-    channel = forms.ChoiceField(label="渠道", required=False, choices=[("", "全部渠道"), *Channel.choices])
-    category = forms.ChoiceField(label="类别", required=False, choices=[("", "全部类别"), *Category.choices])
+    state = forms.ChoiceField(label=_("状态"), required=False, choices=[("", _("全部状态")), *State.choices])
+    overdue = forms.BooleanField(label=_("仅逾期"), required=False)
+    channel = forms.ChoiceField(label=_("渠道"), required=False, choices=[("", _("全部渠道")), *Channel.choices])
+    category = forms.ChoiceField(label=_("类别"), required=False, choices=[("", _("全部类别")), *Category.choices])
     escalation = forms.TypedChoiceField(
-        label="升级", required=False, coerce=int, empty_value=None, choices=[("", "全部"), *Escalation.choices]
+        label=_("升级"), required=False, coerce=int, empty_value=None, choices=[("", _("全部")), *Escalation.choices]
     )
     region = forms.ModelChoiceField(
-        label="区域", queryset=Region.objects.none(), required=False, empty_label="全部区域"
+        label=_("区域"), queryset=Region.objects.none(), required=False, empty_label=_("全部区域")
     )
     unit = forms.ModelChoiceField(
-        label="承办单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
+        label=_("承办单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
     )
-    sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -8,7 +8,9 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from keyprojects.accounts.scope import scope_of
 from keyprojects.core.models import VersionedModel
@@ -18,6 +20,7 @@ from keyprojects.problems.choices import (
     DEFAULT_ESCALATE_AFTER,
     DEFAULT_NORMAL_DAYS,
     DEFAULT_SUMMON_AFTER,
+    ELEMENT_UNIT_LABELS,
     ELEMENT_UNITS,
     OPEN_STATES,
     Category,
@@ -28,6 +31,7 @@ from keyprojects.problems.choices import (
     State,
     Transition,
 )
+from keyprojects.problems.deadlines import approximation_warning, warning_years
 
 AMOUNT: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
 
@@ -60,7 +64,7 @@ class Problem(VersionedModel):
     project = models.ForeignKey(
         "projects.Project", on_delete=models.CASCADE, related_name="problems", verbose_name=_("项目")
     )
-    title = models.CharField(_("问题"), max_length=200)
+    title = models.CharField(pgettext_lazy("problem title", "问题"), max_length=200)
     description = models.TextField(_("问题描述"), blank=True)
     category = models.CharField(_("问题类别"), max_length=20, choices=Category.choices, default=Category.OTHER)
     channel = models.CharField(_("渠道"), max_length=10, choices=Channel.choices, default=Channel.NORMAL)
@@ -153,6 +157,12 @@ class Problem(VersionedModel):
         return self.state in OPEN_STATES
 
     @property
+    def deadline_warning_display(self) -> str:
+        """`deadline_warning` is stored in Chinese when the deadline is set; this is it in the active language."""
+        years = warning_years(self.deadline_warning)
+        return approximation_warning(years) if years else self.deadline_warning
+
+    @property
     def overdue_days(self) -> int | None:
         """Calendar days past the deadline while not yet handled; None when not overdue."""
         if not self.is_open or self.deadline is None:
@@ -202,7 +212,8 @@ class ProblemEvent(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.problem} {self.get_kind_display()} {self.on}"
+        with translation.override(settings.LANGUAGE_CODE):  # like the others: not translated (audit object_repr)
+            return f"{self.problem} {self.get_kind_display()} {self.on}"
 
 
 class ElementItemQuerySet(ScopedQuerySet):
@@ -237,11 +248,17 @@ class ElementItem(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} {self.get_kind_display()}"
+        with translation.override(settings.LANGUAGE_CODE):  # stored in the audit log (object_repr): not translated
+            return f"{self.project} {self.get_kind_display()}"
 
     @property
     def unit(self) -> str:
         return ELEMENT_UNITS[ElementKind(self.kind)]
+
+    @property
+    def unit_label(self) -> str:
+        """The unit in the active language, for pages."""
+        return str(ELEMENT_UNIT_LABELS[ElementKind(self.kind)])
 
     @property
     def shortfall(self) -> Any:
@@ -286,7 +303,7 @@ class RegionRules(VersionedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.region}问题办理规则"
+        return f"{self.region}问题办理规则"  # stored in the audit log (object_repr): not translated
 
 
 class CalendarYear(VersionedModel):
@@ -301,7 +318,7 @@ class CalendarYear(VersionedModel):
         ordering = ("-year",)
 
     def __str__(self) -> str:
-        return f"{self.year}年节假日安排"
+        return f"{self.year}年节假日安排"  # stored in the audit log (object_repr): not translated
 
 
 class CalendarDay(models.Model):

@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, DateField, Expression, F, Func, IntegerField, Max, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from keyprojects.audit.selectors import entries_for
 from keyprojects.core import clock
@@ -80,9 +81,15 @@ class Rules:
     escalate_after: int
     summon_after: int
 
+    @property
+    def source(self) -> str:
+        """Where the rules come from, for pages: the region's name, or 默认 in the active language."""
+        return gettext("默认") if self.region_name == DEFAULT_SOURCE else self.region_name
 
+
+DEFAULT_SOURCE = "默认"
 DEFAULT_RULES = Rules(
-    "默认", None, DEFAULT_NORMAL_DAYS, DEFAULT_DIRECT_DAYS, DEFAULT_ESCALATE_AFTER, DEFAULT_SUMMON_AFTER
+    DEFAULT_SOURCE, None, DEFAULT_NORMAL_DAYS, DEFAULT_DIRECT_DAYS, DEFAULT_ESCALATE_AFTER, DEFAULT_SUMMON_AFTER
 )
 
 
@@ -300,7 +307,7 @@ def _stat_rows(qs: QuerySet[Problem], field: str, labels: dict[Any, str] | None,
         result.append(
             StatRow(
                 key=key,
-                label=(labels or {}).get(key, str(key) if key is not None else "未交办"),
+                label=(labels or {}).get(key, str(key) if key is not None else gettext("未交办")),
                 total=row["total"],
                 open=row["open"],
                 overdue=row["overdue"],

@@ -10,6 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext, pgettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -28,7 +31,7 @@ from keyprojects.core.forms import apply_validation_error
 from keyprojects.core.web import paginate, query_without_page, ui_actor
 from keyprojects.directory.models import Person, Unit
 from keyprojects.problems import actions, selectors, workflow
-from keyprojects.problems.choices import ELEMENT_UNITS, Channel, ElementKind, Escalation, State, Transition
+from keyprojects.problems.choices import ELEMENT_UNIT_LABELS, Channel, ElementKind, Escalation, State, Transition
 from keyprojects.problems.deadlines import PACKAGE_YEARS
 from keyprojects.problems.export import problems_xlsx
 from keyprojects.problems.filters import ProblemFilterForm
@@ -45,6 +48,15 @@ STEP_STYLE: dict[str, str] = {
     Transition.RESOLVE: "success",
     Transition.CLOSE: "success",
     Transition.RETURN: "outline-danger",
+}
+# The message after a step ("已交办：…"): the same words as the states where there is one.
+DONE: dict[str, Any] = {
+    Transition.CONSULT: gettext_lazy("已会商"),
+    Transition.ASSIGN: gettext_lazy("已交办"),
+    Transition.ACCEPT: gettext_lazy("已签收办理"),
+    Transition.RESOLVE: gettext_lazy("已办结"),
+    Transition.CLOSE: gettext_lazy("已销号"),
+    Transition.RETURN: gettext_lazy("已退回"),
 }
 
 
@@ -73,7 +85,7 @@ def problem_export(request: HttpRequest) -> HttpResponse:
     qs = selectors.problem_list(request.user, filters, sort=request.GET.get("sort", ""))
     today = clock.today()
     content = problems_xlsx(
-        qs, selectors.problem_stats(request.user, filters), f"问题清单（截至{today:%Y年%-m月%-d日}）"
+        qs, selectors.problem_stats(request.user, filters), _("问题清单（截至%(date)s）") % {"date": date_format(today)}
     )
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     quoted = "%E9%97%AE%E9%A2%98%E6%B8%85%E5%8D%95"  # 问题清单
@@ -102,8 +114,8 @@ def unit_queue(request: HttpRequest) -> HttpResponse:
     return _queue(
         request,
         qs,
-        "单位待办",
-        "交办给各承办单位、尚未销号的问题，按办理期限排序。承办单位签收后办理，办结后由提出人或督导员核验销号。",
+        _("单位待办"),
+        _("交办给各承办单位、尚未销号的问题，按办理期限排序。承办单位签收后办理，办结后由提出人或督导员核验销号。"),
         {"units": units, "unit": unit, "unit_filter": True},
     )
 
@@ -115,8 +127,8 @@ def direct_queue(request: HttpRequest) -> HttpResponse:
     return _queue(
         request,
         selectors.direct_queue(request.user, person_id),
-        "直通车问题" + ("（报送给我的）" if person_id else ""),
-        "直通车问题直接报送区域主要领导，默认3个工作日内办结；常规问题逾期满规定工作日仍未办结的，自动升级到直通车。",
+        _("直通车问题") + (_("（报送给我的）") if person_id else ""),
+        _("直通车问题直接报送区域主要领导，默认3个工作日内办结；常规问题逾期满规定工作日仍未办结的，自动升级到直通车。"),
     )
 
 
@@ -125,8 +137,11 @@ def overdue_board(request: HttpRequest) -> HttpResponse:
     return _queue(
         request,
         selectors.overdue_board(request.user),
-        "逾期督办",
-        "超过办理期限仍未办结的问题。每个工作日自动向承办单位和包靠领导发出督办通知；逾期满规定工作日升级直通车，再逾期列入约谈名单。",
+        _("逾期督办"),
+        _(
+            "超过办理期限仍未办结的问题。每个工作日自动向承办单位和包靠领导发出督办通知；"
+            "逾期满规定工作日升级直通车，再逾期列入约谈名单。"
+        ),
     )
 
 
@@ -135,8 +150,8 @@ def summons(request: HttpRequest) -> HttpResponse:
     return _queue(
         request,
         selectors.summons_list(request.user),
-        "约谈名单",
-        "经督办仍没有明显进展的问题：逾期满规定工作日仍未办结，列入约谈名单，由督导员组织约谈。",
+        _("约谈名单"),
+        _("经督办仍没有明显进展的问题：逾期满规定工作日仍未办结，列入约谈名单，由督导员组织约谈。"),
         {"summons": True},
     )
 
@@ -177,20 +192,27 @@ def _ladder(problem: Problem) -> list[dict[str, Any]]:
     """The escalation ladder as steps for the page: reached or not, and when."""
     return [
         {
-            "label": "督办",
+            "label": _("督办"),
             "reached": problem.escalation >= Escalation.SUPERVISED,
             "on": problem.last_supervised_on,
-            "note": f"已督办{problem.supervise_count}次" if problem.supervise_count else "",
+            "note": ngettext("已督办%(n)s次", "已督办%(n)s次", problem.supervise_count) % {"n": problem.supervise_count}
+            if problem.supervise_count
+            else "",
         },
         {
-            "label": "直通车",
+            "label": _("直通车"),
             "reached": problem.channel == Channel.DIRECT,
             "on": problem.escalated_on,
-            "note": "逾期升级"
+            "note": _("逾期升级")
             if problem.escalated_on
-            else ("提出时即走直通车" if problem.channel == Channel.DIRECT else ""),
+            else (_("提出时即走直通车") if problem.channel == Channel.DIRECT else ""),
         },
-        {"label": "约谈", "reached": problem.escalation >= Escalation.SUMMONS, "on": problem.summoned_on, "note": ""},
+        {
+            "label": _("约谈"),
+            "reached": problem.escalation >= Escalation.SUMMONS,
+            "on": problem.summoned_on,
+            "note": "",
+        },
     ]
 
 
@@ -200,7 +222,7 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """One step of the loop (or a comment): the form on GET, the step on POST. A step the user may not take answers
     403 with the reason; a step the problem's state does not allow answers 409 with the reason."""
     if action not in ACTIONS:
-        raise Http404("未知的操作。")
+        raise Http404(_("未知的操作。"))
     problem = access_object(
         request.user, Problem.objects.select_related("project", "project__region", "assigned_unit"), pk
     )
@@ -248,10 +270,10 @@ def problem_act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            label = "意见已发表" if action == "comment" else f"已{Transition(action).label}"
-            messages.success(request, f"{label}：{problem.title}")
+            label = _("意见已发表") if action == "comment" else DONE[action]
+            messages.success(request, _("%(done)s：%(title)s") % {"done": label, "title": problem.title})
             return redirect("problems:detail", pk=problem.pk)
-    title = "发表意见" if action == "comment" else Transition(action).label
+    title = _("发表意见") if action == "comment" else Transition(action).label
     return render(
         request,
         "problems/act_form.html",
@@ -271,7 +293,7 @@ def raise_problem(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已提出问题：{problem.title}")
+            messages.success(request, _("已提出问题：%(title)s") % {"title": problem.title})
             return redirect("problems:detail", pk=problem.pk)
     return render(
         request,
@@ -333,11 +355,11 @@ def element_edit(request: HttpRequest, pk: int) -> HttpResponse:
         bound = request.method == "POST" and request.POST.get(f"{kind.value}-kind") == kind.value
         form = ElementForm(request.POST if bound else None, prefix=kind.value, initial=initial)
         form.fields["kind"].widget = form.fields["kind"].hidden_widget()
-        forms.append((kind, ELEMENT_UNITS[kind], form, bound))
+        forms.append((kind, ELEMENT_UNIT_LABELS[kind], form, bound))
     if request.method == "POST":
         saved = 0
         ok = True
-        for kind, _, form, bound in forms:
+        for kind, _unit, form, bound in forms:
             if not bound or not (form.data.get(f"{kind.value}-required") or "").strip():
                 continue
             if not form.is_valid():
@@ -364,7 +386,8 @@ def element_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 apply_validation_error(form, exc)
                 ok = False
         if ok:
-            messages.success(request, f"要素保障台账已保存（{saved}项）。")
+            saved_text = ngettext("要素保障台账已保存（%(n)s项）。", "要素保障台账已保存（%(n)s项）。", saved)
+            messages.success(request, saved_text % {"n": saved})
             return redirect("projects:detail", pk=project.pk)
     return render(request, "problems/element_form.html", {"project": project, "forms": forms})
 
@@ -377,9 +400,9 @@ def element_raise(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         problem = actions.do_raise_from_shortfall(ui_actor(request), element)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, pgettext("message separator", "；").join(exc.messages))
         return redirect("projects:detail", pk=element.project_id)
-    messages.success(request, f"已按缺口提出问题：{problem.title}")
+    messages.success(request, _("已按缺口提出问题：%(title)s") % {"title": problem.title})
     return redirect("problems:detail", pk=problem.pk)
 
 
@@ -425,7 +448,7 @@ def rules_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已保存{region}的问题办理规则。")
+            messages.success(request, _("已保存%(region)s的问题办理规则。") % {"region": region})
             return redirect("problems:rules")
     return render(request, "problems/rules_form.html", {"form": form, "region": region, "inherited": inherited})
 
@@ -451,7 +474,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, f"已录入{entry.year}年节假日安排，此后该年的办理期限按此计算。")
+                messages.success(
+                    request, _("已录入%(year)s年节假日安排，此后该年的办理期限按此计算。") % {"year": entry.year}
+                )
                 return redirect("problems:calendar")
     years = list(CalendarYear.objects.prefetch_related("days").order_by("-year"))
     cal = selectors.load_calendar()
@@ -467,5 +492,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
             "package_first": min(PACKAGE_YEARS),
             "package_last": max(PACKAGE_YEARS),
             "unknown_years": upcoming,
+            "unknown_years_text": pgettext("list separator", "、").join(
+                _("%(year)s年") % {"year": y} for y in upcoming
+            ),
         },
     )

@@ -8,7 +8,8 @@ Who (DESIGN §2/§5; the roles' permission names are in accounts.permissions):
   会商, 交办        a supervisor (problems.manage); for a 直通车 problem also the leader who got it (problems.direct)
   签收办理, 办结    a reporter of the unit the problem was assigned to (problems.handle)
   销号, 退回        a supervisor, or the person who raised the problem — but not the person who resolved it
-The administrator and the system itself (jobs, CLI) may do everything. A refusal carries the message the user sees.
+The administrator and the system itself (jobs, CLI) may do everything. A refusal carries the message the user sees,
+in the active language (gettext; the Chinese text is the msgid).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from keyprojects.accounts import permissions as P
 from keyprojects.accounts.choices import Role
@@ -74,18 +77,22 @@ def _label(transition: str) -> str:
 
 
 def check(transition: str, facts: Facts, who: Who) -> None:
-    """Raise IllegalTransition or NotAllowed with the message to show; return None when the step is allowed."""
+    """Raise IllegalTransition or NotAllowed with the message to show (in the active language); return None when the
+    step is allowed."""
     if transition not in EDGES:
-        raise IllegalTransition(f"未知的操作“{transition}”。")
-    sources, _ = EDGES[transition]
+        raise IllegalTransition(_("未知的操作“%(step)s”。") % {"step": transition})
+    sources = EDGES[transition][0]
     if facts.state not in sources:
-        possible = "、".join(_label(t) for t, (src, _) in EDGES.items() if facts.state in src) or "无"
+        separator = pgettext("list separator", "、")
+        possible = separator.join(_label(t) for t, (src, _to) in EDGES.items() if facts.state in src) or _("无")
         raise IllegalTransition(
-            f"该问题当前状态为“{State(facts.state).label}”，不能{_label(transition)}（当前可执行：{possible}）。"
+            _("该问题当前状态为“%(state)s”，不能%(step)s（当前可执行：%(possible)s）。")
+            % {"state": State(facts.state).label, "step": _label(transition), "possible": possible}
         )
     if who.role is None or who.role == Role.ADMIN:
         return
     role = who.role
+    step = {"step": _label(transition)}
     if transition in (Transition.CONSULT, Transition.ASSIGN):
         is_direct_leader = (
             facts.channel == Channel.DIRECT
@@ -94,18 +101,18 @@ def check(transition: str, facts: Facts, who: Who) -> None:
             and who.person_id == facts.direct_leader_id
         )
         if not (P.has_perm_role(role, P.PROBLEM_MANAGE) or is_direct_leader):
-            raise NotAllowed(f"{_label(transition)}须由督导员办理（直通车问题也可由接收的领导办理），您无权操作。")
+            raise NotAllowed(_("%(step)s须由督导员办理（直通车问题也可由接收的领导办理），您无权操作。") % step)
     elif transition in (Transition.ACCEPT, Transition.RESOLVE):
         if not (P.has_perm_role(role, P.PROBLEM_HANDLE) and facts.assigned_unit_id in who.unit_ids):
-            unit = facts.assigned_unit_name or "承办单位"
-            raise NotAllowed(f"{_label(transition)}须由承办单位（{unit}）的填报员办理，您无权操作。")
+            unit = facts.assigned_unit_name or _("承办单位")
+            raise NotAllowed(_("%(step)s须由承办单位（%(unit)s）的填报员办理，您无权操作。") % {**step, "unit": unit})
     else:  # CLOSE, RETURN: verification
         manager = P.has_perm_role(role, P.PROBLEM_MANAGE)
         raiser = who.user_id is not None and who.user_id == facts.raised_by_id
         if not (manager or raiser):
-            raise NotAllowed(f"{_label(transition)}须由督导员或问题提出人核验，您无权操作。")
+            raise NotAllowed(_("%(step)s须由督导员或问题提出人核验，您无权操作。") % step)
         if not manager and who.user_id == facts.resolved_by_id:
-            raise NotAllowed(f"该问题由您办结，不能由您本人{_label(transition)}，请由督导员核验。")
+            raise NotAllowed(_("该问题由您办结，不能由您本人%(step)s，请由督导员核验。") % step)
 
 
 def allowed(facts: Facts, who: Who) -> list[str]:
@@ -123,7 +130,7 @@ def allowed(facts: Facts, who: Who) -> list[str]:
 def check_comment(who: Who) -> None:
     if who.role is None or P.has_perm_role(who.role, P.PROBLEM_COMMENT):
         return
-    raise NotAllowed("您的角色无权对问题发表意见。")
+    raise NotAllowed(_("您的角色无权对问题发表意见。"))
 
 
 def check_input(
@@ -139,12 +146,12 @@ def check_input(
     if transition == Transition.ASSIGN:
         errors: dict[str, str] = {}
         if unit_id is None:
-            errors["unit"] = "交办须选择承办单位。"
+            errors["unit"] = _("交办须选择承办单位。")
         if working_days is None or not 1 <= working_days <= 60:
-            errors["working_days"] = "办理时限须为1至60个工作日。"
+            errors["working_days"] = _("办理时限须为1至60个工作日。")
         if errors:
             raise ValidationError(errors)
     elif transition == Transition.RESOLVE and not resolution.strip():
-        raise ValidationError({"resolution": "办结须填写办理结果。"})
+        raise ValidationError({"resolution": _("办结须填写办理结果。")})
     elif transition == Transition.RETURN and not comment.strip():
-        raise ValidationError({"comment": "退回须填写原因。"})
+        raise ValidationError({"comment": _("退回须填写原因。")})

@@ -8,8 +8,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.permissions import PLAN_APPROVE, PROJECT_CHANGE, PROJECT_DELETE
@@ -108,16 +112,16 @@ def do_change_stage(
     """Move the project along its lifecycle. Going back needs a reason; a date in the future is refused."""
     _authorise_project(actor, PROJECT_CHANGE, project.region)
     if stage not in STAGE_ORDER:
-        raise ValidationError({"stage": "未知的项目阶段。"})
+        raise ValidationError({"stage": _("未知的项目阶段。")})
     if on > clock.today():
-        raise ValidationError({"on": "阶段变更日期不能晚于今天。"})
+        raise ValidationError({"on": _("阶段变更日期不能晚于今天。")})
     locked = editing.lock_for_update(Project, project.pk, expected_version)
     if stage == locked.stage:
-        raise ValidationError({"stage": "项目已处于该阶段。"})
+        raise ValidationError({"stage": _("项目已处于该阶段。")})
     if STAGE_ORDER.index(stage) < STAGE_ORDER.index(locked.stage) and not note.strip():
-        raise ValidationError({"note": "阶段回退必须填写原因。"})
+        raise ValidationError({"note": _("阶段回退必须填写原因。")})
     if locked.stage_since and on < locked.stage_since:
-        raise ValidationError({"on": f"日期不能早于上一阶段的开始日期（{locked.stage_since}）。"})
+        raise ValidationError({"on": _("日期不能早于上一阶段的开始日期（%(date)s）。") % {"date": locked.stage_since}})
     before = snapshot(locked, ("stage", "stage_since"))
     StageTransition.objects.create(
         project=locked, from_stage=locked.stage, to_stage=stage, on=on, actor=actor.user, note=note
@@ -137,12 +141,12 @@ def _validate_curve(curve: list[Any] | None) -> list[float] | None:
     if curve in (None, []):
         return None
     if not isinstance(curve, list) or len(curve) != 12:
-        raise ValidationError({"monthly_curve": "月度计划曲线须为12个月的累计比例。"})
+        raise ValidationError({"monthly_curve": _("月度计划曲线须为12个月的累计比例。")})
     values = [float(v) for v in curve]
     if any(v < 0 or v > 1 for v in values) or any(b < a for a, b in zip(values, values[1:], strict=False)):
-        raise ValidationError({"monthly_curve": "月度累计比例须在0到1之间且逐月不减。"})
+        raise ValidationError({"monthly_curve": _("月度累计比例须在0到1之间且逐月不减。")})
     if abs(values[-1] - 1) > 1e-9:
-        raise ValidationError({"monthly_curve": "12月的累计比例须为1（100%）。"})
+        raise ValidationError({"monthly_curve": _("12月的累计比例须为1（100%）。")})
     return values
 
 
@@ -158,13 +162,14 @@ def _new_version(
     status: str,
 ) -> PlanVersion:
     if planned_investment_wan is not None and planned_investment_wan < 0:
-        raise ValidationError({"planned_investment_wan": "计划投资不能为负数。"})
+        raise ValidationError({"planned_investment_wan": _("计划投资不能为负数。")})
     unknown = set(milestones) - set(MilestoneKind.values)
     if unknown:
-        raise ValidationError({"milestones": f"未知的节点：{'、'.join(sorted(unknown))}"})
+        raise ValidationError({"milestones": _("未知的节点：%(kinds)s") % {"kinds": _("、").join(sorted(unknown))}})
     for kind, day in milestones.items():
         if day.year < plan.year - 10 or day.year > plan.year + 10:
-            raise ValidationError({"milestones": f"{MilestoneKind(kind).label}计划日期不合理：{day}"})
+            message = _("%(milestone)s计划日期不合理：%(date)s") % {"milestone": MilestoneKind(kind).label, "date": day}
+            raise ValidationError({"milestones": message})
     now = clock.now()
     version = PlanVersion.objects.create(
         plan=plan,
@@ -188,11 +193,12 @@ def _version_summary(version: PlanVersion | None) -> dict[str, Any]:
     if version is None:
         return {}
     summary: dict[str, Any] = {
-        "版本": version.number,
-        "计划投资": snapshot(version, ("planned_investment_wan",))["planned_investment_wan"],
+        gettext_noop("版本"): version.number,
+        gettext_noop("计划投资"): snapshot(version, ("planned_investment_wan",))["planned_investment_wan"],
     }
-    for m in version.milestones.all():
-        summary[m.get_kind_display()] = m.planned_date.isoformat()
+    with translation.override(settings.LANGUAGE_CODE):  # the log is data, kept in the platform's language
+        for m in version.milestones.all():
+            summary[str(m.get_kind_display())] = m.planned_date.isoformat()
     return summary
 
 
@@ -209,7 +215,7 @@ def do_create_plan(
     """Put the project on a year's list. Version 1 is approved at once: it is the original and the baseline."""
     _authorise_project(actor, PROJECT_CHANGE, project.region)
     if AnnualPlan.objects.filter(project=project, year=year).exists():
-        raise ValidationError({"year": f"该项目已有{year}年度计划；调整计划请提交新版本。"})
+        raise ValidationError({"year": _("该项目已有%(year)s年度计划；调整计划请提交新版本。") % {"year": year}})
     plan = AnnualPlan.objects.create(project=project, year=year)
     version = _new_version(
         actor, plan, 1, planned_investment_wan, milestones or {}, monthly_curve, targets, "", PlanStatus.APPROVED
@@ -235,12 +241,12 @@ def do_propose_plan_change(
     """A changed plan is a new version; earlier versions stay. Approving it makes it the new baseline."""
     _authorise_project(actor, PROJECT_CHANGE, plan.project.region)
     if not reason.strip():
-        raise ValidationError({"reason": "调整计划必须说明原因。"})
+        raise ValidationError({"reason": _("调整计划必须说明原因。")})
     if approve:
         require_perm(actor.user, PLAN_APPROVE)
     locked = editing.lock_for_update(AnnualPlan, plan.pk, expected_version)
     if locked.current and locked.current.status == PlanStatus.PROPOSED:
-        raise ValidationError("已有待审批的计划调整，请先审批或驳回。")
+        raise ValidationError(_("已有待审批的计划调整，请先审批或驳回。"))
     number = (locked.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     version = _new_version(
         actor,
@@ -276,9 +282,9 @@ def do_decide_plan_version(actor: Actor, version: PlanVersion, approve: bool, co
     _authorise_project(actor, PLAN_APPROVE, plan.project.region)
     locked = PlanVersion.objects.select_for_update().get(pk=version.pk)
     if locked.status != PlanStatus.PROPOSED:
-        raise ValidationError("该计划版本已审批，不能重复处理。")
+        raise ValidationError(_("该计划版本已审批，不能重复处理。"))
     if not approve and not comment.strip():
-        raise ValidationError({"comment": "驳回须说明原因。"})
+        raise ValidationError({"comment": _("驳回须说明原因。")})
     locked.status = PlanStatus.APPROVED if approve else PlanStatus.REJECTED
     locked.decided_by, locked.decided_at = actor.user, clock.now()
     locked.save()
@@ -314,9 +320,9 @@ def do_set_milestone_actual(
     """Record the date a milestone was met (or clear it). Used by the UI, the API and accepted news facts."""
     _authorise_project(actor, PROJECT_CHANGE, project.region)
     if kind not in MilestoneKind.values:
-        raise ValidationError({"kind": "未知的节点类型。"})
+        raise ValidationError({"kind": _("未知的节点类型。")})
     if actual_date and actual_date > clock.today():
-        raise ValidationError({"actual_date": "完成日期不能晚于今天。"})
+        raise ValidationError({"actual_date": _("完成日期不能晚于今天。")})
     milestone = Milestone.objects.select_for_update().filter(project=project, kind=kind).first()
     if milestone is None:
         milestone = Milestone(project=project, kind=kind, actual_date=actual_date, note=note)
@@ -336,7 +342,7 @@ def do_create_batch_event(actor: Actor, projects: list[Project] | None = None, *
     if projects:
         _check_projects_in_region(event, projects)
         event.projects.set(projects)
-        record(actor, AuditAction.UPDATE, event, {"项目": [None, f"{len(projects)}个"]}, "关联项目")
+        record(actor, AuditAction.UPDATE, event, {gettext_noop("项目"): [None, f"{len(projects)}个"]}, "关联项目")
     return event
 
 
@@ -350,11 +356,13 @@ def do_update_batch_event(
         _check_projects_in_region(event, projects)
         before = event.projects.count()
         event.projects.set(projects)
-        record(actor, AuditAction.UPDATE, event, {"项目": [f"{before}个", f"{len(projects)}个"]}, "关联项目")
+        changes = {gettext_noop("项目"): [f"{before}个", f"{len(projects)}个"]}
+        record(actor, AuditAction.UPDATE, event, changes, "关联项目")
     return event
 
 
 def _check_projects_in_region(event: BatchEvent, projects: list[Project]) -> None:
     outside = [p.name for p in projects if not p.region.path.startswith(event.region.path)]
     if outside:
-        raise ValidationError({"projects": f"以下项目不在{event.region}：{'、'.join(outside[:5])}"})
+        message = _("以下项目不在%(region)s：%(names)s") % {"region": event.region, "names": _("、").join(outside[:5])}
+        raise ValidationError({"projects": message})

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -126,7 +127,7 @@ def _resolve(user: Any, data: dict[str, Any]) -> dict[str, Any]:
                 continue
             found = model.objects.for_user(user).filter(pk=value).first()  # type: ignore[attr-defined]
             if found is None:
-                raise ValidationError({key: f"{value} 不存在或不在您的范围内。"})
+                raise ValidationError({key: _("%(id)s 不存在或不在您的范围内。") % {"id": value}})
             values[field] = found
         else:
             values[key] = value

@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ProjectsConfig(AppConfig):
     name = "keyprojects.projects"
     label = "projects"
-    verbose_name = "项目库"
+    verbose_name = _("项目库")

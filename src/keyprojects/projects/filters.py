@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import StyledForm
 from keyprojects.directory.models import Person, Unit
@@ -13,36 +14,40 @@ from keyprojects.projects.selectors import regions_for_filter
 from keyprojects.regions.models import Region
 
 SORT_CHOICES = [
-    ("", "默认（按区域）"),
-    ("-investment", "总投资从高到低"),
-    ("investment", "总投资从低到高"),
-    ("-plan", "年度计划投资从高到低"),
-    ("name", "项目名称"),
-    ("code", "项目编号"),
-    ("-updated", "最近更新"),
+    ("", _("默认（按区域）")),
+    ("-investment", _("总投资从高到低")),
+    ("investment", _("总投资从低到高")),
+    ("-plan", _("年度计划投资从高到低")),
+    ("name", _("项目名称")),
+    ("code", _("项目编号")),
+    ("-updated", _("最近更新")),
 ]
 
 
 class ProjectFilterForm(StyledForm):
     q = forms.CharField(
-        label="搜索", required=False, widget=forms.TextInput(attrs={"placeholder": "项目名称、建设单位、编号、地点"})
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("项目名称、建设单位、编号、地点")}),
     )
     region = forms.ModelChoiceField(
-        label="区域", queryset=Region.objects.none(), required=False, empty_label="全部区域"
+        label=_("区域"), queryset=Region.objects.none(), required=False, empty_label=_("全部区域")
     )
     industry = forms.ChoiceField(
-        label="产业领域", required=False, choices=[("", "全部领域")] + [(i, i) for i in INDUSTRIES]
+        label=_("产业领域"), required=False, choices=[("", _("全部领域"))] + [(i, i) for i in INDUSTRIES]
     )
-    category = forms.ChoiceField(label="项目类型", required=False, choices=[("", "全部类型")] + list(Category.choices))
-    level = forms.ChoiceField(label="项目级别", required=False, choices=[("", "全部级别")] + list(Level.choices))
-    stage = forms.ChoiceField(label="所处阶段", required=False, choices=[("", "全部阶段")] + list(Stage.choices))
+    category = forms.ChoiceField(
+        label=_("项目类型"), required=False, choices=[("", _("全部类型"))] + list(Category.choices)
+    )
+    level = forms.ChoiceField(label=_("项目级别"), required=False, choices=[("", _("全部级别"))] + list(Level.choices))
+    stage = forms.ChoiceField(label=_("所处阶段"), required=False, choices=[("", _("全部阶段"))] + list(Stage.choices))
     leader = forms.ModelChoiceField(
-        label="包靠领导", queryset=Person.objects.none(), required=False, empty_label="全部领导"
+        label=_("包靠领导"), queryset=Person.objects.none(), required=False, empty_label=_("全部领导")
     )
     unit = forms.ModelChoiceField(
-        label="责任单位", queryset=Unit.objects.none(), required=False, empty_label="全部单位"
+        label=_("责任单位"), queryset=Unit.objects.none(), required=False, empty_label=_("全部单位")
     )
-    sort = forms.ChoiceField(label="排序", required=False, choices=SORT_CHOICES)
+    sort = forms.ChoiceField(label=_("排序"), required=False, choices=SORT_CHOICES)
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

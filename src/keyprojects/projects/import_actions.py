@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.db import connection, models, transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.permissions import PLAN_APPROVE, PROJECT_CHANGE, has_perm
@@ -61,7 +63,8 @@ BATCH = 500
 _CHUNK = 900  # values per IN (...) query: well under SQLite's variable limit
 _CONSTRUCTION_CATEGORIES = {Category.CONTINUING, Category.COMPLETING, Category.PRODUCING}
 _MAX_LENGTHS = {"name": 200, "owner": 200, "address": 300, "industry": 50}
-_FIELD_LABELS = {"name": "项目名称", "owner": "建设单位", "address": "建设地点", "industry": "产业领域"}
+_FIELD_LABELS = {"name": gettext_noop("项目名称"), "owner": gettext_noop("建设单位"),
+                 "address": gettext_noop("建设地点"), "industry": gettext_noop("产业领域")}
 # listfile field → the project fields its column provides
 _COLUMN_FIELDS = {
     "name": ("name",), "owner": ("owner",), "address": ("address",), "scope": ("scope",), "industry": ("industry",),
@@ -110,17 +113,24 @@ class ImportReport:
         return [i for i in self.issues if not i.is_error]
 
     def summary(self) -> str:
+        """One sentence in the active language: what the import did (or, before it is written, will do)."""
         bad = self.count("error")
         if self.aborted:
-            return f"严格模式：有{bad}行出错，未导入任何项目"
-        verb = "" if self.written else "将"
-        text = (f"{verb}新建{self.count('create')}个项目，{verb}更新{self.count('update')}个，"
-                f"{self.count('unchanged')}个未变化")
-        if self.plans_created or self.plans_changed:
-            text += f"；年度计划{verb}新建{self.plans_created}个，{verb}调整{self.plans_changed}个"
+            return _("严格模式：有%(count)s行出错，未导入任何项目") % {"count": bad}
+        counts = {"created": self.count("create"), "updated": self.count("update"),
+                  "unchanged": self.count("unchanged")}
+        plans = {"created": self.plans_created, "changed": self.plans_changed}
+        if self.written:
+            text = _("新建%(created)s个项目，更新%(updated)s个，%(unchanged)s个未变化") % counts
+            if self.plans_created or self.plans_changed:
+                text += _("；年度计划新建%(created)s个，调整%(changed)s个") % plans
+        else:
+            text = _("将新建%(created)s个项目，将更新%(updated)s个，%(unchanged)s个未变化") % counts
+            if self.plans_created or self.plans_changed:
+                text += _("；年度计划将新建%(created)s个，将调整%(changed)s个") % plans
         if bad:
-            text += f"；{bad}行出错未导入"
-        return text + ("（试导入，未写入数据库）" if self.dry_run else "")
+            text += _("；%(count)s行出错未导入") % {"count": bad}
+        return text + (_("（试导入，未写入数据库）") if self.dry_run else "")
 
 
 @dataclass
@@ -149,7 +159,7 @@ class _Dry(Exception):
 def preview_import(actor: Actor, result: ParseResult, *, year: int | None = None, filename: str = "",
                    strict: bool = False) -> ImportReport:
     """What importing ``result`` would do, read-only: outcomes per row, plan changes, every error and warning."""
-    report, _ = _plan(actor, result, year=year, filename=filename, strict=strict, dry_run=False)
+    report, _items = _plan(actor, result, year=year, filename=filename, strict=strict, dry_run=False)
     return report
 
 
@@ -220,9 +230,10 @@ def _plan(actor: Actor, result: ParseResult, *, year: int | None, filename: str,
     columns = {c.field: c for c in result.columns if c.field}
     prepared, bad, unknown = _prepare(actor, result.rows, provided, columns)
     for label, names in unknown.items():
-        listed = "、".join(sorted(names)[:5]) + ("等" if len(names) > 5 else "")
-        report.issues.append(Issue(Severity.WARNING, f"{len(names)}个{label}不在通讯录中或有重名（{listed}），"
-                                                     "这些项目未关联；请先在通讯录中添加后重新导入"))
+        listed = _("、").join(sorted(names)[:5]) + (_("等") if len(names) > 5 else "")
+        report.issues.append(Issue(Severity.WARNING, _("%(count)s个%(kind)s不在通讯录中或有重名（%(names)s），"
+                                                       "这些项目未关联；请先在通讯录中添加后重新导入")
+                                   % {"count": len(names), "kind": _(label), "names": listed}))
     for parsed, issues in bad:
         report.issues.extend(issues)
         report.outcomes.append(RowOutcome(parsed.row, parsed.name, "error"))
@@ -247,10 +258,11 @@ def _plan(actor: Actor, result: ParseResult, *, year: int | None, filename: str,
 def _plan_year(result: ParseResult, year: int | None) -> int | None:
     if year is not None and result.plan_year is not None and year != result.plan_year \
             and any(c.field == "annual_plan" and c.year for c in result.columns):
-        raise ValidationError(f"表头的计划年度为{result.plan_year}年，与指定的年度{year}不一致")
+        raise ValidationError(_("表头的计划年度为%(header_year)s年，与指定的年度%(year)s不一致")
+                              % {"header_year": result.plan_year, "year": year})
     plan_year = year or result.plan_year
     if plan_year is None and any(r.annual_plan_wan is not None for r in result.rows):
-        raise ValidationError("无法确定年度计划投资所属的年份（表头和标题都没有写年份），请指定年度")
+        raise ValidationError(_("无法确定年度计划投资所属的年份（表头和标题都没有写年份），请指定年度"))
     return plan_year
 
 
@@ -279,7 +291,8 @@ def _prepare(actor: Actor, rows: Sequence[ParsedRow], provided: set[str], column
         region = regions.get(parsed.region_code or "")
         location = "region_code" if "region_code" in columns else ("region" if "region" in columns else "address")
         if region is None:
-            problem(location, f"区域“{parsed.region_name}”（{parsed.region_code}）不在系统的区域表中")
+            problem(location, _("区域“%(name)s”（%(code)s）不在系统的区域表中")
+                    % {"name": parsed.region_name, "code": parsed.region_code})
             bad.append((parsed, issues))
             continue
         if region.pk not in allowed:
@@ -316,18 +329,22 @@ def _values(parsed: ParsedRow, provided: set[str], region: Region, units: dict[s
     for model_field, limit in _MAX_LENGTHS.items():
         text = values.get(model_field) or ""
         if len(text) > limit:
-            problem(model_field, f"{_FIELD_LABELS[model_field]}超过{limit}个字（现有{len(text)}个）")
+            problem(model_field, _("%(field)s超过%(limit)s个字（现有%(length)s个）")
+                    % {"field": _(_FIELD_LABELS[model_field]), "limit": limit, "length": len(text)})
     category = values.get("category")
     if category is not None and category not in Category.values:
-        problem("category", f"项目类型“{category}”应为{'、'.join(Category.values)}之一")
+        problem("category", _("项目类型“%(value)s”应为%(choices)s之一")
+                % {"value": category, "choices": _("、").join(Category.values)})
     if values.get("level") and values["level"] not in Level.values:
-        problem("level", f"项目级别“{values['level']}”应为{'、'.join(Level.values)}之一")
+        problem("level", _("项目级别“%(value)s”应为%(choices)s之一")
+                % {"value": values["level"], "choices": _("、").join(Level.values)})
     if values.get("national_code"):
         try:
             validate_national_code(values["national_code"])
         except ValidationError as exc:
             problem("national_code", exc.messages[0])
-    for key, directory, label in (("unit", units, "责任单位"), ("leader", people, "包靠领导")):
+    links = (("unit", units, gettext_noop("责任单位")), ("leader", people, gettext_noop("包靠领导")))
+    for key, directory, label in links:
         if key not in provided:
             continue
         text = getattr(parsed, key)
@@ -392,23 +409,24 @@ def _match(prepared: list[_Prepared], report: ImportReport) -> None:
             or (by_code.get(item.parsed.code) if item.parsed.code else None) \
             or by_name.get((item.region.pk, item.parsed.name))
         if project is not None and national_code and project.national_code and project.national_code != national_code:
-            _fail(report, item, f"同名同区县的已有项目（{project.code}）的项目代码为{project.national_code}，"
-                                "与本行不一致", "全国投资项目代码")
+            _fail(report, item, _("同名同区县的已有项目（%(code)s）的项目代码为%(national_code)s，与本行不一致")
+                  % {"code": project.code, "national_code": project.national_code}, _("全国投资项目代码"))
             continue
         holder = by_name.get((item.region.pk, item.parsed.name))
         if holder is not None and project is not None and holder.pk != project.pk:
-            _fail(report, item, f"本区县已有同名项目（{holder.code}），不能改为这个名称")
+            _fail(report, item, _("本区县已有同名项目（%(code)s），不能改为这个名称") % {"code": holder.code})
             continue
         if project is not None and project.pk in claimed:
-            _fail(report, item, f"与第{claimed[project.pk]}行对应同一个已有项目（{project.code}）")
+            _fail(report, item, _("与第%(row)s行对应同一个已有项目（%(code)s）")
+                  % {"row": claimed[project.pk], "code": project.code})
             continue
         if project is not None:
             claimed[project.pk] = item.parsed.row
         item.project = project
 
 
-def _fail(report: ImportReport, item: _Prepared, message: str, column: str = "项目名称") -> None:
-    report.issues.append(Issue(Severity.ERROR, message, item.parsed.row, column))
+def _fail(report: ImportReport, item: _Prepared, message: str, column: str | None = None) -> None:
+    report.issues.append(Issue(Severity.ERROR, message, item.parsed.row, column or _("项目名称")))
     _outcome(report, item, "error", item.project.pk if item.project else None)
 
 
@@ -423,7 +441,7 @@ def _outcome(report: ImportReport, item: _Prepared, action: str, project_id: int
 def _plan_create(item: _Prepared, report: ImportReport) -> None:
     values = dict(item.values)
     if "category" not in values:
-        _fail(report, item, "项目类型为空，应为" + "、".join(Category.values) + "之一")
+        _fail(report, item, _("项目类型为空，应为%(choices)s之一") % {"choices": _("、").join(Category.values)})
         return
     stage = Stage.UNDER_CONSTRUCTION if values["category"] in _CONSTRUCTION_CATEGORIES else Stage.SIGNED
     project = Project(code=f"new-{uuid.uuid4().hex[:20]}", stage=stage, stage_since=clock.today(), **values)
@@ -431,13 +449,18 @@ def _plan_create(item: _Prepared, report: ImportReport) -> None:
         # Foreign keys and uniqueness are settled above with set-based queries; this checks every other field.
         project.full_clean(exclude=_CREATE_CLEAN_EXCLUDE, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
-        _fail(report, item, "；".join(exc.messages))
+        _fail(report, item, _("；").join(exc.messages))
         return
     item.new_project = project
     _outcome(report, item, "create")
 
 
-_VERBOSE = {f.name: str(f.verbose_name) for f in Project._meta.fields}
+def _verbose(name: str) -> str:
+    """The field's label in the active language (the name itself for a key that is not a field)."""
+    try:
+        return str(Project._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+    except FieldDoesNotExist:
+        return name
 
 
 def _plan_update(item: _Prepared, report: ImportReport) -> None:
@@ -449,7 +472,7 @@ def _plan_update(item: _Prepared, report: ImportReport) -> None:
         if not _same(current, new):
             item.changes[key] = value
     if item.changes:
-        _outcome(report, item, "update", project.pk, [_VERBOSE.get(k, k) for k in item.changes])
+        _outcome(report, item, "update", project.pk, [_verbose(k) for k in item.changes])
     else:
         _outcome(report, item, "unchanged", project.pk)
 
@@ -478,18 +501,19 @@ def _plan_plans(actor: Actor, items: list[_Prepared], year: int, report: ImportR
         if plan is None:
             item.plan_action = "create"
             report.plans_created += 1
-            _mark_changed(item, "年度计划")
+            _mark_changed(item, _("年度计划"))
             continue
         current = plan.current
         if current is not None and _same(current.planned_investment_wan, item.plan_amount):
             continue
         if current is not None and current.status == PlanStatus.PROPOSED:
-            report.issues.append(Issue(Severity.WARNING, f"{year}年计划已有待审批的调整，本次未修改年度计划投资",
-                                       item.parsed.row, "年度计划投资"))
+            report.issues.append(Issue(Severity.WARNING,
+                                       _("%(year)s年计划已有待审批的调整，本次未修改年度计划投资") % {"year": year},
+                                       item.parsed.row, _("年度计划投资")))
             continue
         item.plan, item.plan_action = plan, "change" if approve else "propose"
         report.plans_changed += 1
-        _mark_changed(item, "年度计划" if approve else "年度计划（待审批）")
+        _mark_changed(item, _("年度计划") if approve else _("年度计划（待审批）"))
 
 
 def _mark_changed(item: _Prepared, label: str) -> None:
@@ -535,7 +559,7 @@ def _update(actor: Actor, item: _Prepared, report: ImportReport) -> None:
         item.project = do_update_project(actor, project, project.version, **item.changes)
     except (ValidationError, PermissionDenied) as exc:
         # Someone changed the project since the plan was made, or a rule of the model refused the values.
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        text = _("；").join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         report.issues.append(Issue(Severity.ERROR, text, item.parsed.row))
         item.plan_action = ""
         _outcome(report, item, "error", project.pk)
@@ -583,7 +607,8 @@ def _create_plans(actor: Actor, creates: list[_Prepared], year: int, message: st
                  [(v.pk, v.pk, v.pk, plan.pk) for plan, v in zip(plans, versions, strict=True)])
     # The entry do_create_plan writes for a plan without milestones.
     record_many(actor, AuditAction.CREATE, [
-        (plan, {"版本": [None, 1], "计划投资": [None, display_value(version.planned_investment_wan)]}, message)
+        (plan, {gettext_noop("版本"): [None, 1],
+                gettext_noop("计划投资"): [None, display_value(version.planned_investment_wan)]}, message)
         for plan, version in zip(plans, versions, strict=True)])
 
 
@@ -602,8 +627,9 @@ def _change_plan(actor: Actor, item: _Prepared, year: int, message: str, report:
                                monthly_curve=current.monthly_curve if current else None,
                                targets=current.targets if current else "", approve=item.plan_action == "change")
     except (ValidationError, PermissionDenied) as exc:
-        text = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
-        report.issues.append(Issue(Severity.ERROR, f"年度计划未调整：{text}", item.parsed.row, "年度计划投资"))
+        text = _("；").join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        report.issues.append(Issue(Severity.ERROR, _("年度计划未调整：%(reason)s") % {"reason": text}, item.parsed.row,
+                                   _("年度计划投资")))
         report.plans_changed -= 1
 
 
@@ -630,10 +656,10 @@ def saved_column_labels(user: Any) -> dict[str, str]:
 def do_save_column_labels(actor: Actor, labels: dict[str, str]) -> int:
     """Remember the user's corrections for the next import. Returns how many headings were added or changed."""
     if actor.user is None:
-        raise ValidationError("命令行导入请直接在文件中修正表头。")
+        raise ValidationError(_("命令行导入请直接在文件中修正表头。"))
     unknown = {v for v in labels.values() if v and v not in FIELD_LABELS}
     if unknown:
-        raise ValidationError(f"未知的列含义：{'、'.join(sorted(unknown))}")
+        raise ValidationError(_("未知的列含义：%(fields)s") % {"fields": _("、").join(sorted(unknown))})
     existing = {row.label: row for row in ImportColumnLabel.objects.filter(user=actor.user, label__in=list(labels))}
     changed = 0
     for label, field_key in labels.items():

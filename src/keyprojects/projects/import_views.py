@@ -13,7 +13,7 @@ import json
 import logging
 import re
 import uuid
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import PurePath
 from typing import Any
 
@@ -24,7 +24,11 @@ from django.core.files.storage import default_storage
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.html import escapejs
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from keyprojects.accounts.access import require_perm
@@ -54,7 +58,8 @@ KEEP_JOBS = 5
 ROWS_PER_PAGE = 100
 STREAM_MARKER = "<!--kp-import-stream-->"
 _COLUMN_KEY_RE = re.compile(r"^col_([A-Z]{1,3})$")
-_ACTION_LABELS = {"create": "新建", "update": "更新", "unchanged": "未变化", "error": "出错"}
+_ACTION_LABELS = {"create": gettext_lazy("新建"), "update": gettext_lazy("更新"), "unchanged": gettext_lazy("未变化"),
+                  "error": gettext_lazy("出错")}
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -69,7 +74,7 @@ def _jobs(request: HttpRequest) -> dict[str, dict[str, Any]]:
 def _job(request: HttpRequest, token: str) -> dict[str, Any]:
     job = _jobs(request).get(token)
     if job is None:
-        raise Http404("未找到该导入，或已过期；请重新上传文件。")
+        raise Http404(_("未找到该导入，或已过期；请重新上传文件。"))
     return job
 
 
@@ -79,7 +84,7 @@ def _read(job: dict[str, Any]) -> bytes:
             data: bytes = fh.read()
             return data
     except (FileNotFoundError, OSError) as exc:
-        raise Http404("该导入已完成或已过期；如需再次导入请重新上传文件。") from exc
+        raise Http404(_("该导入已完成或已过期；如需再次导入请重新上传文件。")) from exc
 
 
 def _label_keys(saved: dict[str, str]) -> dict[str, str]:
@@ -124,7 +129,7 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         result = parse_list(data, job["name"], _options(job, request.user))
         report = preview_import(_actor(request), result, year=job["year"], filename=job["name"], strict=job["strict"])
     except (ListFileError, ValidationError) as exc:
-        context["fatal"] = "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
+        context["fatal"] = _("；").join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
         try:
             context["peek"] = peek_rows(data, job["name"])
         except ListFileError:
@@ -152,7 +157,8 @@ def _preview_rows(result: ParseResult, report: ImportReport, only_problems: bool
     issues: dict[int, list[str]] = {}
     for issue in report.issues:
         if issue.row is not None:
-            text = f"{issue.column}：{issue.message}" if issue.column else issue.message
+            text = _("%(column)s：%(message)s") % {"column": issue.column, "message": issue.message} \
+                if issue.column else issue.message
             issues.setdefault(issue.row, []).append(("⚠ " if not issue.is_error else "") + text)
     rows = []
     for parsed in result.rows:
@@ -161,7 +167,7 @@ def _preview_rows(result: ParseResult, report: ImportReport, only_problems: bool
         if only_problems and not row_issues:
             continue
         rows.append({"parsed": parsed, "action": outcome.action if outcome else "error",
-                     "label": _ACTION_LABELS[outcome.action] if outcome else "出错",
+                     "label": str(_ACTION_LABELS[outcome.action if outcome else "error"]),
                      "changed": outcome.changed if outcome else [], "issues": row_issues})
     return rows
 
@@ -185,7 +191,7 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
             try:
                 result = parse_list(data, job["name"], _options(job, request.user))
             except ListFileError as exc:
-                messages.error(request, f"未能记住表头含义：{exc}")
+                messages.error(request, _("未能记住表头含义：%(reason)s") % {"reason": exc})
             else:
                 # Remember only what differs from what the importer reads by itself (its synonyms and earlier lessons).
                 saved = saved_column_labels(request.user)
@@ -193,7 +199,7 @@ def mapping(request: HttpRequest, token: str) -> HttpResponse:
                 taught = {labels[letter]: value for letter, value in job["mapping"].items()
                           if labels.get(letter) and (match_field(labels[letter], _label_keys(saved))[0] or "") != value}
                 count = do_save_column_labels(_actor(request), taught)
-                messages.success(request, f"已记住{count}个表头的含义，下次导入时自动使用。")
+                messages.success(request, _("已记住%(count)s个表头的含义，下次导入时自动使用。") % {"count": count})
     year = request.POST.get("year", "").strip()
     if year:
         job["year"] = int(year) if year.isdigit() and 2000 <= int(year) <= 2100 else job["year"]
@@ -210,24 +216,43 @@ def run(request: HttpRequest, token: str) -> StreamingHttpResponse:
     strict = request.POST.get("strict") == "on"
     actor = _actor(request)
     page = render_to_string("projects/import_run.html", {"job": job, "token": token, "strict": strict}, request)
-    head, _, tail = page.partition(STREAM_MARKER)
-    response = StreamingHttpResponse(_stream(head, tail, actor, job, data, strict),
-                                     content_type="text/html; charset=utf-8")
+    head, _marker, tail = page.partition(STREAM_MARKER)
+    stream = _in_language(translation.get_language(), _stream(head, tail, actor, job, data, strict))
+    response = StreamingHttpResponse(stream, content_type="text/html; charset=utf-8")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass the progress through as it comes
     return response
 
 
-def _stream(head: str, tail: str, actor: Actor, job: dict[str, Any], data: bytes, strict: bool) -> Iterator[str]:
+def _in_language(language: str | None, chunks: Generator[str, None, None]) -> Iterator[str]:
+    """The chunks of a streamed page, each made in the language of the request: the server iterates the stream after
+    the view has returned, when the LocaleMiddleware's activation may no longer hold (another request, another
+    thread). Closing this closes ``chunks``, which rolls back an unfinished import."""
+    try:
+        while True:
+            with translation.override(language):
+                try:
+                    chunk = next(chunks)
+                except StopIteration:
+                    return
+            yield chunk
+    finally:
+        chunks.close()
+
+
+def _stream(head: str, tail: str, actor: Actor, job: dict[str, Any], data: bytes,
+            strict: bool) -> Generator[str, None, None]:
     yield head + " " * 1024 + "\n"  # some browsers render nothing before the first kilobyte
-    yield _script("kpPhase('正在读取文件……')")
+    reading = _("正在读取文件……")
+    yield _script(f"kpPhase('{escapejs(reading)}')")
     try:
         result = parse_list(data, job["name"], _options(job, actor.user))
     except ListFileError as exc:
         yield _fragment({"fatal": str(exc)})
         yield tail
         return
-    yield _script(f"kpPhase('正在核对{len(result.rows)}行……')")
+    checking = _("正在核对%(count)s行……") % {"count": len(result.rows)}
+    yield _script(f"kpPhase('{escapejs(checking)}')")
     steps = iter_import_list(actor, result, strict=strict, year=job["year"], filename=job["name"])
     try:
         while True:
@@ -236,12 +261,12 @@ def _stream(head: str, tail: str, actor: Actor, job: dict[str, Any], data: bytes
     except StopIteration as stop:
         report: ImportReport = stop.value
     except (PermissionDenied, ValidationError) as exc:
-        yield _fragment({"fatal": "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)})
+        yield _fragment({"fatal": _("；").join(exc.messages) if isinstance(exc, ValidationError) else str(exc)})
         yield tail
         return
     except Exception:
         logger.exception("list import failed: %s", job["name"])
-        yield _fragment({"fatal": "导入时发生意外错误，数据库未作任何修改；请把文件发给系统管理员"})
+        yield _fragment({"fatal": _("导入时发生意外错误，数据库未作任何修改；请把文件发给系统管理员")})
         yield tail
         return
     finally:

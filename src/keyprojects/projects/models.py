@@ -107,7 +107,7 @@ class Project(VersionedModel):
 
     def clean(self) -> None:
         if self.start_year and self.end_year and self.end_year < self.start_year:
-            raise ValidationError({"end_year": "结束年份不能早于开始年份。"})
+            raise ValidationError({"end_year": _("结束年份不能早于开始年份。")})
 
     @property
     def tag_list(self) -> list[str]:

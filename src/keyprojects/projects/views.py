@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -59,7 +60,7 @@ def project_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已新建项目“{project.name}”。")
+            messages.success(request, _("已新建项目“%(name)s”。") % {"name": project.name})
             return redirect("projects:detail", pk=project.pk)
     return render(request, "projects/project_form.html", {"form": form, "creating": True})
 
@@ -83,7 +84,7 @@ def project_edit(request: HttpRequest, pk: int) -> HttpResponse:
             except ValidationError as exc:
                 apply_validation_error(form, exc)
             else:
-                messages.success(request, "已保存。")
+                messages.success(request, _("已保存。"))
                 return redirect("projects:detail", pk=project.pk)
     else:
         initial = {f: getattr(project, f) for f in actions.EDITABLE_PROJECT_FIELDS}
@@ -104,7 +105,7 @@ def project_delete(request: HttpRequest, pk: int) -> HttpResponse:
         except (VersionConflict, ValidationError) as exc:
             error = exc.messages[0] if isinstance(exc, ValidationError) else str(exc)
         else:
-            messages.success(request, f"已删除项目“{project.name}”。")
+            messages.success(request, _("已删除项目“%(name)s”。") % {"name": project.name})
             return redirect("projects:list")
     return render(request, "projects/project_delete.html", {"project": project, "error": error})
 
@@ -126,9 +127,9 @@ def project_stage(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "已更新项目阶段。")
+            messages.success(request, _("已更新项目阶段。"))
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "title": "变更项目阶段"})
+    return render(request, "projects/simple_form.html", {"form": form, "project": project, "title": _("变更项目阶段")})
 
 
 @login_required
@@ -177,9 +178,9 @@ def plan_edit(request: HttpRequest, pk: int, year: int | None = None) -> HttpRes
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "年度计划已保存。")
+            messages.success(request, _("年度计划已保存。"))
             return redirect("projects:detail", pk=project.pk)
-    title = f"调整{year}年度计划（将生成新版本）" if plan else "新建年度计划"
+    title = _("调整%(year)s年度计划（将生成新版本）") % {"year": year} if plan else _("新建年度计划")
     return render(
         request,
         "projects/plan_form.html",
@@ -206,9 +207,9 @@ def plan_decide(request: HttpRequest, pk: int, version_pk: int) -> HttpResponse:
             ui_actor(request), version, request.POST.get("decision") == "approve", request.POST.get("comment", "")
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, _("；").join(exc.messages))
     else:
-        messages.success(request, "已处理计划调整。")
+        messages.success(request, _("已处理计划调整。"))
     return redirect("projects:detail", pk=project.pk)
 
 
@@ -234,9 +235,11 @@ def milestone_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "节点完成情况已保存。")
+            messages.success(request, _("节点完成情况已保存。"))
             return redirect("projects:detail", pk=project.pk)
-    return render(request, "projects/simple_form.html", {"form": form, "project": project, "title": "登记节点完成情况"})
+    return render(
+        request, "projects/simple_form.html", {"form": form, "project": project, "title": _("登记节点完成情况")}
+    )
 
 
 @login_required

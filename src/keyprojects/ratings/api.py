@@ -5,6 +5,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -219,7 +220,7 @@ def list_rule_sets(request: HttpRequest) -> list[RuleSet]:
 def create_rule_set(request: HttpRequest, payload: RuleSetIn) -> tuple[int, RuleSet]:
     region = Region.objects.for_user(request.auth).filter(pk=payload.region_id).first()  # type: ignore[attr-defined]
     if region is None:
-        raise ValidationError({"region_id": f"{payload.region_id} 不存在或不在您的范围内。"})
+        raise ValidationError({"region_id": _("%(id)s 不存在或不在您的范围内。") % {"id": payload.region_id}})
     rule_set = actions.do_create_rule_set(
         api_actor(request),
         payload.name,

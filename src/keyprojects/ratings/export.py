@@ -6,29 +6,33 @@ import io
 from collections.abc import Iterable
 
 import xlsxwriter
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from keyprojects.ratings.choices import Colour
 from keyprojects.ratings.models import WeeklyRating
+from keyprojects.reports.i18n import join_messages
 from keyprojects.reports.weeks import IsoWeek
 
 FILLS = {Colour.BLUE: "#0D6EFD", Colour.YELLOW: "#FFC107", Colour.RED: "#DC3545", Colour.NONE: "#ADB5BD"}
-HEADERS = [
-    "序号",
-    "项目编号",
-    "项目名称",
-    "区域",
-    "责任单位",
-    "包靠领导",
-    "得分",
-    "较上周",
-    "组内排名",
-    "颜色",
-    "计算颜色",
-    "原因",
+HEADERS = [  # msgids: written in the reader's language
+    gettext_noop("序号"),
+    gettext_noop("项目编号"),
+    gettext_noop("项目名称"),
+    gettext_noop("区域"),
+    gettext_noop("责任单位"),
+    gettext_noop("包靠领导"),
+    gettext_noop("得分"),
+    gettext_noop("较上周"),
+    gettext_noop("组内排名"),
+    gettext_noop("颜色"),
+    gettext_noop("计算颜色"),
+    gettext_noop("原因"),
 ]
 
 
 def weekly_xlsx(title: str, week: IsoWeek, rows: Iterable[WeeklyRating]) -> bytes:
+    """The sheet in the reader's language: headings, labels and the stored reasons translated."""
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
     sheet = book.add_worksheet(f"{week}")
@@ -51,9 +55,9 @@ def weekly_xlsx(title: str, week: IsoWeek, rows: Iterable[WeeklyRating]) -> byte
         )
         for c, fill in FILLS.items()
     }
-    sheet.write(0, 0, f"{title} {week.label} 重点项目每周梳理", bold)
+    sheet.write(0, 0, _("%(title)s %(week)s 重点项目每周梳理") % {"title": title, "week": week.display_label}, bold)
     for col, text in enumerate(HEADERS):
-        sheet.write(2, col, text, head)
+        sheet.write(2, col, _(text), head)
     r = 3
     for i, rating in enumerate(rows, start=1):
         project = rating.project
@@ -71,7 +75,7 @@ def weekly_xlsx(title: str, week: IsoWeek, rows: Iterable[WeeklyRating]) -> byte
         sheet.write(r, 8, f"{rating.rank}/{rating.group_size}" if rating.rank else "", cell)
         sheet.write(r, 9, str(Colour(rating.colour).label), colour_formats[Colour(rating.colour)])
         sheet.write(r, 10, str(Colour(rating.computed_colour).label), cell)
-        sheet.write(r, 11, "；".join(rating.reason_list), wrap)
+        sheet.write(r, 11, join_messages(reason.text for reason in rating.shown_reasons), wrap)
         r += 1
     for col, width in enumerate([6, 16, 36, 10, 24, 10, 8, 8, 10, 8, 10, 60]):
         sheet.set_column(col, col, width)

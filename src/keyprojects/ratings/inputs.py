@@ -25,10 +25,11 @@ from keyprojects.ratings import scoring
 from keyprojects.ratings.choices import GroupBy
 from keyprojects.ratings.models import ColourOverride, RuleSet, RuleVersion, WeeklyRating
 from keyprojects.regions.models import Region
+from keyprojects.reports.i18n import stored
 from keyprojects.reports.models import WeeklyReport
 from keyprojects.reports.weeks import IsoWeek
 
-MILESTONE_LABELS = {k.value: str(k.label) for k in MilestoneKind}
+MILESTONE_LABELS = {k.value: stored(k.label) for k in MilestoneKind}  # written into the stored reasons
 
 
 @dataclass(slots=True)

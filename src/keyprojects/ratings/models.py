@@ -8,11 +8,13 @@ from typing import Any, Self
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.accounts.scope import scope_of
 from keyprojects.core.models import VersionedModel
 from keyprojects.core.querysets import ScopedQuerySet
+from keyprojects.ratings import reasons as reason_texts
 from keyprojects.ratings import scoring
 from keyprojects.ratings.choices import Colour, EscalationKind
 from keyprojects.reports.weeks import IsoWeek
@@ -59,6 +61,14 @@ class RuleSet(VersionedModel):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def shown_name(self) -> str:
+        return reason_texts.system_text(self.name)
+
+    @property
+    def shown_description(self) -> str:
+        return reason_texts.system_text(self.description)
+
 
 class RuleVersionQuerySet(ScopedQuerySet):
     scope_region_path = "rule_set__region__path"
@@ -92,18 +102,23 @@ class RuleVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.rule_set} 第{self.number}版（{IsoWeek.of(self.valid_from)}起）"
 
+    @property
+    def shown_note(self) -> str:
+        return reason_texts.system_text(self.note)
+
     @cached_property
     def rules(self) -> scoring.Rules:
         return scoring.Rules.from_params(self.params)
 
     def param_rows(self) -> list[tuple[str, str]]:
+        """(label, value) of each parameter, in the reader's language."""
         rules = self.rules
         rows = []
         for p in scoring.PARAMS:
             value = getattr(rules, p.name)
             if p.kind == "choice":
                 value = dict(p.choices).get(value, value)
-            rows.append((p.label, str(value)))
+            rows.append((gettext(p.label), str(value)))
         return rows
 
 
@@ -147,7 +162,7 @@ class WeeklyRating(models.Model):
     previous_colour = models.CharField(max_length=10, blank=True)
     red_streak = models.PositiveSmallIntegerField(_("连续红牌周数"), default=0)
     report_status = models.CharField(_("报送情况"), max_length=10)
-    reasons = models.TextField(_("原因"), blank=True)  # one reason per line, plain Chinese
+    reasons = models.TextField(_("原因"), blank=True)  # one reason per line, plain Chinese (see ratings.reasons)
     computed_at = models.DateTimeField(_("计算时间"))
 
     objects = ProjectScoped.as_manager()
@@ -168,7 +183,22 @@ class WeeklyRating(models.Model):
 
     @property
     def reason_list(self) -> list[str]:
+        """The reasons as stored (Chinese)."""
         return [r for r in self.reasons.split("\n") if r]
+
+    @property
+    def shown_reasons(self) -> list[reason_texts.Shown]:
+        """The reasons in the reader's language, each marked when it is a 直接红牌 reason."""
+        return reason_texts.shown(self.reason_list)
+
+    @property
+    def shown_group(self) -> str:
+        return reason_texts.group_label(self.group_label)
+
+    @property
+    def previous_colour_label(self) -> str:
+        colour = self.previous_colour if self.previous_colour in Colour.values else Colour.NONE
+        return str(Colour(colour).label)
 
     def components(self) -> dict[str, float | None]:
         return {c: getattr(self, f"c_{c}") for c in scoring.COMPONENTS}
@@ -248,3 +278,7 @@ class RatingRun(models.Model):
 
     def __str__(self) -> str:
         return f"{IsoWeek.of(self.week_start)}评分（{self.projects}个项目）"
+
+    @property
+    def shown_actor(self) -> str:
+        return reason_texts.system_text(self.actor_label)

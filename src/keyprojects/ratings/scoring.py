@@ -27,73 +27,83 @@ from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, lru_cache
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from keyprojects.ratings import reasons as R
 from keyprojects.ratings.choices import COLOUR_ORDER, Colour, GroupBy, Policy
+from keyprojects.reports.i18n import join_list, join_messages
 
 COMPONENTS = ("investment", "milestones", "momentum", "problems", "reporting")
+# Labels here are msgids: stored as they are (audit entries), translated where they are shown.
 COMPONENT_LABELS = {
-    "investment": "投资完成",
-    "milestones": "节点完成",
-    "momentum": "近期势头",
-    "problems": "问题解决",
-    "reporting": "按时报送",
+    "investment": gettext_noop("投资完成"),
+    "milestones": gettext_noop("节点完成"),
+    "momentum": gettext_noop("近期势头"),
+    "problems": gettext_noop("问题解决"),
+    "reporting": gettext_noop("按时报送"),
 }
 
 
 @dataclass(frozen=True, slots=True)
 class Param:
     name: str
-    label: str
+    label: str  # a msgid: stored in audit entries as it is, translated where it is shown
     kind: str  # "float" | "int" | "choice"
     default: Any
     minimum: float | None = None
     maximum: float | None = None
-    choices: tuple[tuple[str, str], ...] = ()
+    choices: tuple[tuple[str, str | Promise], ...] = ()  # (code, lazy label)
 
 
 PARAMS: tuple[Param, ...] = (
-    Param("policy", "评色方式", "choice", Policy.THRESHOLD, choices=tuple((c.value, str(c.label)) for c in Policy)),
+    Param("policy", gettext_noop("评色方式"), "choice", Policy.THRESHOLD, choices=tuple(Policy.choices)),
     Param(
         "group_by",
-        "比较组（排名范围）",
+        gettext_noop("比较组（排名范围）"),
         "choice",
         GroupBy.DISTRICT,
-        choices=tuple((c.value, str(c.label)) for c in GroupBy),
+        choices=tuple(GroupBy.choices),
     ),
-    Param("weight_investment", "权重：投资完成", "float", 45, 0, 100),
-    Param("weight_milestones", "权重：节点完成", "float", 25, 0, 100),
-    Param("weight_momentum", "权重：近期势头", "float", 15, 0, 100),
-    Param("weight_problems", "权重：问题解决", "float", 10, 0, 100),
-    Param("weight_reporting", "权重：按时报送", "float", 5, 0, 100),
-    Param("blue_min", "蓝牌分数线（不低于）", "float", 85, 0, 100),
-    Param("red_below", "红牌分数线（低于）", "float", 60, 0, 100),
-    Param("rank_blue_share", "比拼：蓝牌比例（前）", "float", 0.30, 0, 1),
-    Param("rank_red_share", "比拼：红牌比例（后）", "float", 0.20, 0, 1),
-    Param("milestone_zero_days", "节点逾期多少天得0分", "int", 60, 1, 365),
-    Param("momentum_weeks", "近期势头统计周数", "int", 4, 1, 26),
-    Param("problem_overdue_weight", "每个逾期问题扣分比例", "float", 0.4, 0, 1),
-    Param("problem_open_weight", "每个未解决问题扣分比例", "float", 0.1, 0, 1),
-    Param("late_value", "迟报得分比例", "float", 0.4, 0, 1),
-    Param("hard_missing_weeks", "连续几周未报直接亮红牌（0为不启用）", "int", 2, 0, 52),
-    Param("hard_milestone_days", "节点逾期超过几天直接亮红牌（0为不启用）", "int", 30, 0, 365),
-    Param("hard_problem_days", "问题逾期超过几天直接亮红牌（0为不启用）", "int", 30, 0, 365),
-    Param("node_start_red_months", "节点滞后：开工滞后超过几个月亮红牌", "int", 3, 1, 24),
-    Param("node_progress_yellow_points", "节点滞后：投资进度落后几个百分点起亮黄牌", "float", 10, 0, 100),
-    Param("node_progress_red_points", "节点滞后：投资进度落后超过几个百分点亮红牌", "float", 30, 0, 100),
-    Param("escalate_red_weeks", "连续几周红牌自动督办", "int", 2, 1, 52),
-    Param("summons_after_weeks", "督办后仍红牌几周列入约谈名单", "int", 2, 1, 52),
+    Param("weight_investment", gettext_noop("权重：投资完成"), "float", 45, 0, 100),
+    Param("weight_milestones", gettext_noop("权重：节点完成"), "float", 25, 0, 100),
+    Param("weight_momentum", gettext_noop("权重：近期势头"), "float", 15, 0, 100),
+    Param("weight_problems", gettext_noop("权重：问题解决"), "float", 10, 0, 100),
+    Param("weight_reporting", gettext_noop("权重：按时报送"), "float", 5, 0, 100),
+    Param("blue_min", gettext_noop("蓝牌分数线（不低于）"), "float", 85, 0, 100),
+    Param("red_below", gettext_noop("红牌分数线（低于）"), "float", 60, 0, 100),
+    Param("rank_blue_share", gettext_noop("比拼：蓝牌比例（前）"), "float", 0.30, 0, 1),
+    Param("rank_red_share", gettext_noop("比拼：红牌比例（后）"), "float", 0.20, 0, 1),
+    Param("milestone_zero_days", gettext_noop("节点逾期多少天得0分"), "int", 60, 1, 365),
+    Param("momentum_weeks", gettext_noop("近期势头统计周数"), "int", 4, 1, 26),
+    Param("problem_overdue_weight", gettext_noop("每个逾期问题扣分比例"), "float", 0.4, 0, 1),
+    Param("problem_open_weight", gettext_noop("每个未解决问题扣分比例"), "float", 0.1, 0, 1),
+    Param("late_value", gettext_noop("迟报得分比例"), "float", 0.4, 0, 1),
+    Param("hard_missing_weeks", gettext_noop("连续几周未报直接亮红牌（0为不启用）"), "int", 2, 0, 52),
+    Param("hard_milestone_days", gettext_noop("节点逾期超过几天直接亮红牌（0为不启用）"), "int", 30, 0, 365),
+    Param("hard_problem_days", gettext_noop("问题逾期超过几天直接亮红牌（0为不启用）"), "int", 30, 0, 365),
+    Param("node_start_red_months", gettext_noop("节点滞后：开工滞后超过几个月亮红牌"), "int", 3, 1, 24),
+    Param("node_progress_yellow_points", gettext_noop("节点滞后：投资进度落后几个百分点起亮黄牌"), "float", 10, 0, 100),
+    Param("node_progress_red_points", gettext_noop("节点滞后：投资进度落后超过几个百分点亮红牌"), "float", 30, 0, 100),
+    Param("escalate_red_weeks", gettext_noop("连续几周红牌自动督办"), "int", 2, 1, 52),
+    Param("summons_after_weeks", gettext_noop("督办后仍红牌几周列入约谈名单"), "int", 2, 1, 52),
 )
 PARAMS_BY_NAME = {p.name: p for p in PARAMS}
 DEFAULTS: dict[str, Any] = {p.name: p.default for p in PARAMS}
+# preset → (name, a msgid: stored in the first version's note as it is, translated in the form; parameters)
 PRESETS: dict[str, tuple[str, dict[str, Any]]] = {
-    "default": ("默认规则（分数线）", dict(DEFAULTS)),
-    "rank": ("比拼规则（组内排名）", DEFAULTS | {"policy": Policy.RANK}),
-    "node_lag": ("节点滞后规则", DEFAULTS | {"policy": Policy.NODE_LAG}),
+    "default": (gettext_noop("默认规则（分数线）"), dict(DEFAULTS)),
+    "rank": (gettext_noop("比拼规则（组内排名）"), DEFAULTS | {"policy": Policy.RANK}),
+    "node_lag": (gettext_noop("节点滞后规则"), DEFAULTS | {"policy": Policy.NODE_LAG}),
 }
 
 
 class RulesError(ValueError):
+    """Bad rule parameters; the messages are in the reader's language."""
+
     def __init__(self, errors: dict[str, str]) -> None:
-        super().__init__("；".join(errors.values()))
+        super().__init__(join_messages(errors.values()))
         self.errors = errors
 
 
@@ -131,35 +141,43 @@ class Rules:
         values: dict[str, Any] = {}
         unknown = set(params) - set(PARAMS_BY_NAME)
         if unknown:
-            errors["__all__"] = f"未知的参数：{'、'.join(sorted(unknown))}"
+            errors["__all__"] = _("未知的参数：%(names)s") % {"names": join_list(sorted(unknown))}
         for p in PARAMS:
             raw = params.get(p.name, p.default)
+            label = _(p.label)
             if p.kind == "choice":
-                if raw not in {c for c, _ in p.choices}:
-                    errors[p.name] = f"{p.label}：未知的选项“{raw}”"
+                if raw not in {c for c, _label in p.choices}:
+                    errors[p.name] = _("%(label)s：未知的选项“%(value)s”") % {"label": label, "value": raw}
                 values[p.name] = str(raw)
                 continue
             try:
                 number = float(raw)
             except (TypeError, ValueError):
-                errors[p.name] = f"{p.label}：应为数字"
+                errors[p.name] = _("%(label)s：应为数字") % {"label": label}
                 continue
             if not math.isfinite(number) or (p.kind == "int" and not number.is_integer()):
-                errors[p.name] = f"{p.label}：应为{'整数' if p.kind == 'int' else '数字'}"
+                if p.kind == "int":
+                    errors[p.name] = _("%(label)s：应为整数") % {"label": label}
+                else:
+                    errors[p.name] = _("%(label)s：应为数字") % {"label": label}
                 continue
             if (p.minimum is not None and number < p.minimum) or (p.maximum is not None and number > p.maximum):
-                errors[p.name] = f"{p.label}：应在{_num(p.minimum)}到{_num(p.maximum)}之间"
+                errors[p.name] = _("%(label)s：应在%(minimum)s到%(maximum)s之间") % {
+                    "label": label,
+                    "minimum": _num(p.minimum),
+                    "maximum": _num(p.maximum),
+                }
                 continue
             values[p.name] = int(number) if p.kind == "int" else number
         if not errors:
             if sum(values[f"weight_{c}"] for c in COMPONENTS) <= 0:
-                errors["weight_investment"] = "各项权重之和须大于0"
+                errors["weight_investment"] = _("各项权重之和须大于0")
             if values["red_below"] > values["blue_min"]:
-                errors["red_below"] = "红牌分数线不能高于蓝牌分数线"
+                errors["red_below"] = _("红牌分数线不能高于蓝牌分数线")
             if values["rank_blue_share"] + values["rank_red_share"] > 1:
-                errors["rank_red_share"] = "蓝牌比例与红牌比例之和不能超过1"
+                errors["rank_red_share"] = _("蓝牌比例与红牌比例之和不能超过1")
             if values["node_progress_yellow_points"] > values["node_progress_red_points"]:
-                errors["node_progress_yellow_points"] = "黄牌的落后百分点不能大于红牌的"
+                errors["node_progress_yellow_points"] = _("黄牌的落后百分点不能大于红牌的")
         if errors:
             raise RulesError(errors)
         return cls(**values)
@@ -279,9 +297,9 @@ def compute(rules: Rules, inp: Inputs) -> Outcome:
     if plan > 0 and f_now > 0:
         ratio = invested / (plan * f_now)
         values["investment"] = clamp(ratio)
-        reasons.append(f"本年完成投资为计划进度的{_pct(ratio)}%")
+        reasons.append(R.INVESTMENT(percent=_pct(ratio)))
     elif not plan:
-        reasons.append("未填报年度计划投资，投资进度不参与评分")
+        reasons.append(R.NO_PLAN())
 
     # milestones due by the end of the week
     due = [m for m in inp.milestones if m.planned <= inp.week_end]
@@ -292,12 +310,12 @@ def compute(rules: Rules, inp: Inputs) -> Outcome:
             late = ((m.actual if met else inp.week_end) - m.planned).days  # type: ignore[operator]
             scores.append(clamp(1 - max(late, 0) / rules.milestone_zero_days))
             if met and late > 0:
-                reasons.append(f"{m.label}节点滞后{late}天完成")
+                reasons.append(R.MILESTONE_DONE_LATE(milestone=m.label, days=late))
             elif not met and late > 0:
                 if rules.hard_milestone_days and late > rules.hard_milestone_days:
-                    hard.append(f"{m.label}节点逾期{late}天（超过{rules.hard_milestone_days}天）")
+                    hard.append(R.MILESTONE_OVERDUE_HARD(milestone=m.label, days=late, limit=rules.hard_milestone_days))
                 else:
-                    reasons.append(f"{m.label}节点逾期{late}天")
+                    reasons.append(R.MILESTONE_OVERDUE(milestone=m.label, days=late))
         values["milestones"] = sum(scores) / len(scores)
 
     # momentum over the last weeks
@@ -308,7 +326,7 @@ def compute(rules: Rules, inp: Inputs) -> Outcome:
         delta_c = invested - (inp.invested_before_wan or 0.0)
         ratio = delta_c / (plan * delta_f)
         values["momentum"] = clamp(ratio)
-        reasons.append(f"近{k}周完成投资为同期计划的{_pct(max(ratio, 0))}%")
+        reasons.append(R.MOMENTUM(weeks=k, percent=_pct(max(ratio, 0))))
 
     # problems
     if inp.problems is not None:
@@ -316,23 +334,25 @@ def compute(rules: Rules, inp: Inputs) -> Outcome:
         values["problems"] = max(
             0.0, 1 - rules.problem_overdue_weight * p.overdue_open - rules.problem_open_weight * p.open
         )
-        if p.open:
-            reasons.append(f"未解决问题{p.open}个" + (f"，其中逾期{p.overdue_open}个" if p.overdue_open else ""))
+        if p.open and p.overdue_open:
+            reasons.append(R.PROBLEMS_OPEN_OVERDUE(open=p.open, overdue=p.overdue_open))
+        elif p.open:
+            reasons.append(R.PROBLEMS_OPEN(open=p.open))
         if rules.hard_problem_days and p.max_overdue_days > rules.hard_problem_days:
-            hard.append(f"问题逾期{p.max_overdue_days}天未解决（超过{rules.hard_problem_days}天）")
+            hard.append(R.PROBLEM_OVERDUE_HARD(days=p.max_overdue_days, limit=rules.hard_problem_days))
 
     # reporting
     if inp.report == "on_time":
         values["reporting"] = 1.0
     elif inp.report == "late":
         values["reporting"] = rules.late_value
-        reasons.append("本周周报迟报")
+        reasons.append(R.REPORT_LATE())
     elif inp.report == "missing":
         values["reporting"] = 0.0
         if rules.hard_missing_weeks and inp.weeks_without_report >= rules.hard_missing_weeks:
-            hard.append(f"连续{inp.weeks_without_report}周未报送周报")
+            hard.append(R.REPORT_MISSING_WEEKS(weeks=inp.weeks_without_report))
         else:
-            reasons.append("本周未报送周报")
+            reasons.append(R.REPORT_MISSING())
 
     total_weight = weighted = 0.0
     for name, weight in rules.weights.items():
@@ -358,23 +378,23 @@ def _node_lag(rules: Rules, inp: Inputs, f_now: float, outcome: Outcome) -> str:
         month_end = dt.date(
             start.planned.year, start.planned.month, calendar.monthrange(start.planned.year, start.planned.month)[1]
         )
-        planned = f"{start.planned.year}年{start.planned.month}月"
+        year, month = start.planned.year, start.planned.month
         if inp.week_end > _months_after(start.planned, rules.node_start_red_months):
             colour = Colour.RED
-            outcome.reasons.append(f"计划{planned}开工，滞后超过{rules.node_start_red_months}个月仍未开工")
+            outcome.reasons.append(R.START_LATE_RED(year=year, month=month, months=rules.node_start_red_months))
         elif inp.week_end > month_end:
             colour = Colour.YELLOW
-            outcome.reasons.append(f"计划{planned}开工，未按期开工")
+            outcome.reasons.append(R.START_LATE(year=year, month=month))
     plan = inp.plan_wan or 0.0
     if plan > 0:
         behind = (f_now - (inp.invested_wan or 0.0) / plan) * 100
         points = int(Decimal(str(behind)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
         if behind > rules.node_progress_red_points:
             colour = Colour.RED
-            outcome.reasons.append(f"投资进度落后序时进度{points}个百分点")
+            outcome.reasons.append(R.PROGRESS_BEHIND(points=points))
         elif behind >= rules.node_progress_yellow_points:
             colour = worst(colour, Colour.YELLOW)
-            outcome.reasons.append(f"投资进度落后序时进度{points}个百分点")
+            outcome.reasons.append(R.PROGRESS_BEHIND(points=points))
     return colour
 
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -25,6 +26,7 @@ from keyprojects.ratings import actions, export, scoring, selectors
 from keyprojects.ratings.choices import Colour, EscalationKind
 from keyprojects.ratings.forms import OverrideForm, RuleSetCreateForm, RuleVersionForm, WeeklyFilterForm
 from keyprojects.ratings.models import RuleSet
+from keyprojects.reports.i18n import join_messages
 from keyprojects.reports.weeks import IsoWeek, WeekError
 
 
@@ -69,9 +71,10 @@ def weekly(request: HttpRequest) -> HttpResponse:
 def weekly_export(request: HttpRequest) -> HttpResponse:
     context = _weekly_context(request)
     week = context["week"]
-    content = export.weekly_xlsx("重点项目", week, context["qs"])
+    content = export.weekly_xlsx(_("重点项目"), week, context["qs"])
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(f'每周梳理-{week}.xlsx')}"
+    filename = _("每周梳理-%(week)s.xlsx") % {"week": week}
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 
 
@@ -83,9 +86,9 @@ def run(request: HttpRequest) -> HttpResponse:
         week = IsoWeek.parse(request.POST.get("week", ""))
         result = actions.do_rate_week(ui_actor(request), week)
     except (WeekError, ValidationError) as exc:
-        messages.error(request, "；".join(exc.messages) if isinstance(exc, ValidationError) else str(exc))
+        messages.error(request, join_messages(exc.messages) if isinstance(exc, ValidationError) else str(exc))
         return redirect("ratings:weekly")
-    messages.success(request, f"已重新计算评分。{result.summary()}")
+    messages.success(request, _("已重新计算评分。%(summary)s") % {"summary": result.summary()})
     return redirect(f"{reverse('ratings:weekly')}?week={week}")
 
 
@@ -101,6 +104,7 @@ def project_panel(request: HttpRequest, pk: int) -> HttpResponse:
         "colours": [r.colour for r in history],
         "computed": [r.computed_colour for r in history],
         "labels": {c.value: str(c.label) for c in Colour},
+        "text": {"score": _("得分"), "overridden": _("（人工调整，计算为%(colour)s）")},
     }
     return render(
         request,
@@ -122,7 +126,7 @@ def _component_rows(rating: Any) -> list[tuple[str, str]]:
         return []
     rows = []
     for name, value in rating.components().items():
-        rows.append((scoring.COMPONENT_LABELS[name], "不参与" if value is None else f"{value * 100:.0f}%"))
+        rows.append((_(scoring.COMPONENT_LABELS[name]), _("不参与") if value is None else f"{value * 100:.0f}%"))
     return rows
 
 
@@ -140,9 +144,9 @@ def override(request: HttpRequest, pk: int, week: str) -> HttpResponse:
             try:
                 actions.do_clear_override(ui_actor(request), project, iso_week, request.POST.get("reason", ""))
             except ValidationError as exc:
-                messages.error(request, "；".join(exc.messages))
+                messages.error(request, join_messages(exc.messages))
                 return redirect("ratings:override", pk=project.pk, week=str(iso_week))
-            messages.success(request, "已撤销人工调整，恢复为计算颜色。")
+            messages.success(request, _("已撤销人工调整，恢复为计算颜色。"))
             return redirect("projects:detail", pk=project.pk)
         if form.is_valid():
             try:
@@ -153,7 +157,9 @@ def override(request: HttpRequest, pk: int, week: str) -> HttpResponse:
                 apply_validation_error(form, exc)
             else:
                 messages.success(
-                    request, f"已将{project.name}{iso_week}的颜色调整为{Colour(form.cleaned_data['colour']).label}。"
+                    request,
+                    _("已将%(project)s%(week)s的颜色调整为%(colour)s。")
+                    % {"project": project.name, "week": iso_week, "colour": Colour(form.cleaned_data["colour"]).label},
                 )
                 return redirect("projects:detail", pk=project.pk)
     return render(
@@ -235,7 +241,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, "已保存新版本规则。重新计算有关周次的评分后生效。")
+            messages.success(request, _("已保存新版本规则。重新计算有关周次的评分后生效。"))
             return redirect("ratings:rule_detail", pk=rule_set.pk)
     return render(request, "ratings/rule_form.html", {"form": form, "rule_set": rule_set, "latest": latest})
 
@@ -259,6 +265,6 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             apply_validation_error(form, exc)
         else:
-            messages.success(request, f"已新建评分规则“{rule_set.name}”。")
+            messages.success(request, _("已新建评分规则“%(name)s”。") % {"name": rule_set.name})
             return redirect("ratings:rule_detail", pk=rule_set.pk)
     return render(request, "ratings/rule_form.html", {"form": form, "creating": True})

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.access import require_perm
 from keyprojects.accounts.permissions import REGION_CHANGE
@@ -31,7 +32,7 @@ def do_create_region(actor: Actor, **values: Any) -> Region:
 def do_update_region(actor: Actor, region: Region, expected_version: int | None, **values: Any) -> Region:
     require_perm(actor.user, REGION_CHANGE)
     if "parent" in values and values["parent"] != region.parent:
-        raise ValidationError({"parent": "不能通过编辑移动区域；请新建区域。"})
+        raise ValidationError({"parent": _("不能通过编辑移动区域；请新建区域。")})
     return editing.update(actor, Region, region.pk, expected_version, values, REGION_FIELDS)
 
 
@@ -39,5 +40,5 @@ def do_update_region(actor: Actor, region: Region, expected_version: int | None,
 def do_delete_region(actor: Actor, region: Region, expected_version: int | None) -> None:
     require_perm(actor.user, REGION_CHANGE)
     if region.children.exists():
-        raise ValidationError("该区域下还有下级区域，不能删除。")
+        raise ValidationError(_("该区域下还有下级区域，不能删除。"))
     editing.delete(actor, Region, region.pk, expected_version, REGION_FIELDS)

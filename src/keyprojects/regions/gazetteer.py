@@ -39,6 +39,8 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import cache, lru_cache
 
+from keyprojects.core.i18n import active_language
+from keyprojects.core.i18n import gettext as _
 from keyprojects.regions.divisions import Division, load_divisions
 
 __all__ = ["Gazetteer", "MatchKind", "Resolution", "gazetteer", "resolve_region"]
@@ -80,7 +82,8 @@ class _Token:
 
 @dataclass(frozen=True)
 class Resolution:
-    """The outcome of resolving one text: ``division`` when exactly one region is named, else ``error`` (Chinese)."""
+    """The outcome of resolving one text: ``division`` when exactly one region is named, else ``error`` (in the
+    language active when it was resolved: Chinese unless the page is shown in another language)."""
 
     text: str
     division: Division | None
@@ -156,19 +159,23 @@ class Gazetteer:
     # -- resolving --------------------------------------------------------------------------------------------------
     def resolve(self, text: str, within: str | None = None) -> Resolution:
         """Resolve ``text`` to one province-city-district division, optionally restricted to the subtree ``within``."""
-        return self._resolve_cached(text, within)
+        # The language is part of the key: the error messages are in the language of the page that asked.
+        return self._resolve_cached(text, within, active_language())
 
-    def _resolve(self, text: str, within: str | None) -> Resolution:
+    def _resolve(self, text: str, within: str | None, language: str | None = None) -> Resolution:
         scope = self._by_code.get(within) if within else None
         if within and scope is None:
             raise ValueError(f"unknown division code {within!r}")
         normalised = _normalise(text)
         if not normalised:
-            return Resolution(text, None, error="地点为空")
+            return Resolution(text, None, error=_("地点为空"))
         chains = self._chains(normalised, scope)
         if not chains:
-            where = f"{scope.name}范围内" if scope else "山东省"
-            return Resolution(text, None, error=f"无法从“{text}”识别{where}的区县")
+            if scope:
+                error = _("无法从“%(text)s”识别%(scope)s范围内的区县") % {"text": text, "scope": scope.name}
+            else:
+                error = _("无法从“%(text)s”识别山东省的区县") % {"text": text}
+            return Resolution(text, None, error=error)
         first = self._resolve_chain(text, chains[0], scope)
         if not first.ok:
             return first
@@ -179,9 +186,10 @@ class Gazetteer:
                 continue
             if not (self.is_within(other.division, first.division.code or "")
                     or (other.division.code and self.is_within(first.division, other.division.code))):
-                labels = "、".join(self.label(d) for d in (first.division, other.division))
+                labels = _("、").join(self.label(d) for d in (first.division, other.division))
                 return Resolution(text, None, (first.division, other.division),
-                                  error=f"“{text}”涉及多个区县（{labels}），请只填写一个")
+                                  error=_("“%(text)s”涉及多个区县（%(labels)s），请只填写一个")
+                                  % {"text": text, "labels": labels})
         return first
 
     def _chains(self, text: str, scope: Division | None) -> list[list[_Token]]:
@@ -257,22 +265,26 @@ class Gazetteer:
             if narrowed:
                 results = narrowed
         if not results:
-            names = "”与“".join(t.text for t in chain)
-            return Resolution(text, None, error=f"“{text}”中的“{names}”不属于同一地区")
+            names = _("”与“").join(t.text for t in chain)
+            return Resolution(text, None,
+                              error=_("“%(text)s”中的“%(names)s”不属于同一地区") % {"text": text, "names": names})
         if scope is not None and scope.code is not None:
             inside = {d for d in results if self.is_within(d, scope.code)}
             if not inside:
-                labels = "、".join(sorted(self.label(d) for d in results))
+                labels = _("、").join(sorted(self.label(d) for d in results))
                 return Resolution(text, None, tuple(results),
-                                  error=f"“{text}”指{labels}，不在{self.label(scope)}范围内")
+                                  error=_("“%(text)s”指%(labels)s，不在%(scope)s范围内")
+                                  % {"text": text, "labels": labels, "scope": self.label(scope)})
             results = inside
         if len(results) > 1:
             ordered = tuple(sorted(results, key=lambda d: d.code or ""))
-            labels = "、".join(self.label(d) for d in ordered)
-            return Resolution(text, None, ordered, error=f"“{text}”可能指{labels}，无法确定，请写明所属市或区县")
+            labels = _("、").join(self.label(d) for d in ordered)
+            return Resolution(text, None, ordered, error=_("“%(text)s”可能指%(labels)s，无法确定，请写明所属市或区县")
+                              % {"text": text, "labels": labels})
         (division,) = results
         if division.level == "province":
-            return Resolution(text, None, (division,), error=f"“{text}”只写了省份，无法确定所属市或区县")
+            return Resolution(text, None, (division,),
+                              error=_("“%(text)s”只写了省份，无法确定所属市或区县") % {"text": text})
         return Resolution(text, division, (division,))
 
     def _consistent(self, tokens: Sequence[_Token]) -> set[Division]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.access import require_perm
 from keyprojects.accounts.permissions import PROJECT_CHANGE, REPORT_SUBMIT
@@ -29,6 +30,7 @@ from keyprojects.projects.choices import Stage
 from keyprojects.projects.models import Project
 from keyprojects.reports import conf, excel
 from keyprojects.reports.choices import ReportSource, Timeliness
+from keyprojects.reports.i18n import default_language, join_list, month_day_time_text
 from keyprojects.reports.models import ReportPhoto, ReportRevision, WeeklyReport
 from keyprojects.reports.photos import PhotoError, distance_km, inspect_photo
 from keyprojects.reports.weeks import IsoWeek
@@ -86,17 +88,25 @@ class ReportConflict(VersionConflict):
 
     def __init__(self, current: WeeklyReport, expected_version: int, others: list[Any]) -> None:
         super().__init__(current, expected_version, others)
-        who = "、".join(dict.fromkeys(e.actor_label for e in others)) or "其他人"
-        local = clock.SHANGHAI
-        when = current.submitted_at.astimezone(local).strftime("%m月%d日 %H:%M")
+        who = join_list(dict.fromkeys(e.actor_label for e in others)) or _("其他人")
+        values = {
+            "week": current.iso_week,
+            "who": who,
+            "when": month_day_time_text(current.submitted_at.astimezone(clock.SHANGHAI)),
+            "version": current.version,
+            "expected": expected_version,
+        }
         if expected_version == 0:
-            text = f"该项目{current.iso_week}的周报已由{who}于{when}提交（第{current.version}版），您填写的内容未保存。"
-        else:
-            text = (
-                f"该项目{current.iso_week}的周报已被{who}于{when}修改（您基于第{expected_version}版，"
-                f"当前为第{current.version}版），您填写的内容未保存。"
+            text = _(
+                "该项目%(week)s的周报已由%(who)s于%(when)s提交（第%(version)s版），您填写的内容未保存。"
+                "请查看当前内容后再提交。"
             )
-        self.args = (text + "请查看当前内容后再提交。",)
+        else:
+            text = _(
+                "该项目%(week)s的周报已被%(who)s于%(when)s修改（您基于第%(expected)s版，当前为第%(version)s版），"
+                "您填写的内容未保存。请查看当前内容后再提交。"
+            )
+        self.args = (text % values,)
 
 
 def deadline_of(week: IsoWeek) -> dt.datetime:
@@ -107,7 +117,7 @@ def deadline_of(week: IsoWeek) -> dt.datetime:
 def authorise_project(actor: Actor, project: Project, perm: str = REPORT_SUBMIT) -> None:
     require_perm(actor.user, perm)
     if actor.user is not None and not Project.objects.for_user(actor.user).filter(pk=project.pk).exists():
-        raise PermissionDenied(f"“{project.name}”不在您的填报范围内。")
+        raise PermissionDenied(_("“%(project)s”不在您的填报范围内。") % {"project": project.name})
 
 
 def _money(value: Decimal | None) -> str:
@@ -129,50 +139,54 @@ def validate_report(
 
     current = IsoWeek.current()
     if week > current:
-        err("week", f"不能填报未来的周次（{week}）；本周为{current}。")
+        err("week", _("不能填报未来的周次（%(week)s）；本周为%(current)s。") % {"week": week, "current": current})
     year, total = values.investment_year_wan, values.investment_total_wan
     if year is None:
-        err("investment_year_wan", "请填写本年完成投资。")
+        err("investment_year_wan", _("请填写本年完成投资。"))
     if total is None:
-        err("investment_total_wan", "请填写开工以来累计完成投资。")
+        err("investment_total_wan", _("请填写开工以来累计完成投资。"))
     for name, amount in (("investment_year_wan", year), ("investment_total_wan", total)):
         if amount is not None and amount < 0:
-            err(name, "金额不能为负数。")
+            err(name, _("金额不能为负数。"))
     if values.stage not in Stage.values:
-        err("stage", "请选择项目所处阶段。")
+        err("stage", _("请选择项目所处阶段。"))
     if not values.progress_text.strip():
-        err("progress_text", "请填写形象进度。")
+        err("progress_text", _("请填写形象进度。"))
     if values.percent_complete is not None and not 0 <= values.percent_complete <= 100:
-        err("percent_complete", "完成百分比应在0到100之间。")
+        err("percent_complete", _("完成百分比应在0到100之间。"))
     if year is not None and total is not None and 0 <= total < year:
-        err("investment_total_wan", f"开工以来累计完成投资（{_money(total)}）不能小于本年完成投资（{_money(year)}）。")
+        err(
+            "investment_total_wan",
+            _("开工以来累计完成投资（%(total)s）不能小于本年完成投资（%(year)s）。")
+            % {"total": _money(total), "year": _money(year)},
+        )
     reason = values.correction_reason.strip()
     if not reason and year is not None and total is not None:
         if before is not None:
             if before.iso_week.year == week.year and year < before.investment_year_wan:
                 err(
                     "investment_year_wan",
-                    f"本年完成投资（{_money(year)}）低于{before.iso_week}填报的{_money(before.investment_year_wan)}；"
-                    "如确需更正，请填写更正说明。",
+                    _("本年完成投资（%(amount)s）低于%(week)s填报的%(other)s；如确需更正，请填写更正说明。")
+                    % {"amount": _money(year), "week": before.iso_week, "other": _money(before.investment_year_wan)},
                 )
             if total < before.investment_total_wan:
                 err(
                     "investment_total_wan",
-                    f"累计完成投资（{_money(total)}）低于{before.iso_week}填报的{_money(before.investment_total_wan)}；"
-                    "如确需更正，请填写更正说明。",
+                    _("累计完成投资（%(amount)s）低于%(week)s填报的%(other)s；如确需更正，请填写更正说明。")
+                    % {"amount": _money(total), "week": before.iso_week, "other": _money(before.investment_total_wan)},
                 )
         if after is not None:
             if after.iso_week.year == week.year and year > after.investment_year_wan:
                 err(
                     "investment_year_wan",
-                    f"本年完成投资（{_money(year)}）高于之后{after.iso_week}已填报的"
-                    f"{_money(after.investment_year_wan)}；如确需更正，请填写更正说明。",
+                    _("本年完成投资（%(amount)s）高于之后%(week)s已填报的%(other)s；如确需更正，请填写更正说明。")
+                    % {"amount": _money(year), "week": after.iso_week, "other": _money(after.investment_year_wan)},
                 )
             if total > after.investment_total_wan:
                 err(
                     "investment_total_wan",
-                    f"累计完成投资（{_money(total)}）高于之后{after.iso_week}已填报的"
-                    f"{_money(after.investment_total_wan)}；如确需更正，请填写更正说明。",
+                    _("累计完成投资（%(amount)s）高于之后%(week)s已填报的%(other)s；如确需更正，请填写更正说明。")
+                    % {"amount": _money(total), "week": after.iso_week, "other": _money(after.investment_total_wan)},
                 )
     if errors:
         raise ValidationError(errors)
@@ -180,8 +194,12 @@ def validate_report(
     if exceeds_total(project, total):
         margin = conf.over_total_margin()
         warnings.append(
-            f"累计完成投资{_money(total)}超过项目总投资{_money(project.total_investment_wan)}的"
-            f"{int((1 + margin) * 100)}%，已标记待核实。"
+            _("累计完成投资%(total)s超过项目总投资%(project_total)s的%(percent)s%%，已标记待核实。")
+            % {
+                "total": _money(total),
+                "project_total": _money(project.total_investment_wan),
+                "percent": int((1 + margin) * 100),
+            }
         )
     return warnings
 
@@ -216,7 +234,9 @@ def do_submit_report(
     deadline = deadline_of(week)
     if existing is not None and now > deadline and not values.correction_reason.strip():
         if any(getattr(existing, k) != v for k, v in values.as_dict().items() if k != "correction_reason"):
-            late = f"已过本周填报截止时间（{deadline:%m月%d日 %H:%M}），修改已报送的周报须填写更正说明。"
+            late = _("已过本周填报截止时间（%(deadline)s），修改已报送的周报须填写更正说明。") % {
+                "deadline": month_day_time_text(deadline)
+            }
             raise ValidationError({"correction_reason": late})
     warnings = validate_report(project, week, values, before, after)
     over_total = exceeds_total(project, values.investment_total_wan)
@@ -240,15 +260,18 @@ def do_submit_report(
             # Someone else's first submission for the same week committed between our check and our insert.
             winner = WeeklyReport.objects.get(project=project, week_start=week.monday)
             raise _conflict(winner, 0) from None
-        record_create(actor, report, CREATE_AUDIT_FIELDS + (("over_total",) if report.over_total else ()))
+        with default_language():  # the audit entry is stored: choice labels in the default language
+            record_create(actor, report, CREATE_AUDIT_FIELDS + (("over_total",) if report.over_total else ()))
         return SubmitResult(report, created=True, changed=True, warnings=warnings)
 
-    before_snapshot = snapshot(existing, AUDIT_FIELDS)
-    old_data = snapshot(existing, REPORT_FIELDS)
+    with default_language():
+        before_snapshot = snapshot(existing, AUDIT_FIELDS)
+        old_data = snapshot(existing, REPORT_FIELDS)
     for name, value in values.as_dict().items():
         setattr(existing, name, value)
     existing.over_total = over_total
-    changes = diff(before_snapshot, snapshot(existing, AUDIT_FIELDS))
+    with default_language():
+        changes = diff(before_snapshot, snapshot(existing, AUDIT_FIELDS))
     if not changes:
         return SubmitResult(existing, created=False, changed=False, warnings=warnings)
     ReportRevision.objects.create(
@@ -266,7 +289,8 @@ def do_submit_report(
     existing.source = source
     existing.full_clean(validate_unique=False, validate_constraints=False)
     existing.save()
-    record(actor, AuditAction.UPDATE, existing, changes, values.correction_reason.strip() or "重新报送")
+    with default_language():
+        record(actor, AuditAction.UPDATE, existing, changes, values.correction_reason.strip() or "重新报送")
     return SubmitResult(existing, created=False, changed=True, warnings=warnings)
 
 
@@ -331,7 +355,8 @@ def do_add_photo(actor: Actor, report: WeeklyReport, data: bytes, filename: str,
     photo.image.save(f"{stem}.{extension}", ContentFile(data), save=False)
     photo.thumbnail.save(f"{stem}.jpg", ContentFile(info.thumbnail_jpeg), save=False)
     photo.save()
-    record_create(actor, photo, PHOTO_FIELDS, f"{report}：上传现场照片")
+    with default_language():
+        record_create(actor, photo, PHOTO_FIELDS, f"{report}：上传现场照片")
     return photo
 
 
@@ -342,11 +367,11 @@ def do_set_project_location(
     """The project site's coordinates, against which photo positions are checked."""
     require_perm(actor.user, PROJECT_CHANGE)
     if (latitude is None) != (longitude is None):
-        raise ValidationError("经度和纬度须同时填写或同时留空。")
+        raise ValidationError(_("经度和纬度须同时填写或同时留空。"))
     if latitude is not None and not -90 <= latitude <= 90:
-        raise ValidationError({"latitude": "纬度应在-90到90之间。"})
+        raise ValidationError({"latitude": _("纬度应在-90到90之间。")})
     if longitude is not None and not -180 <= longitude <= 180:
-        raise ValidationError({"longitude": "经度应在-180到180之间。"})
+        raise ValidationError({"longitude": _("经度应在-180到180之间。")})
     return editing.update(
         actor, Project, project.pk, None, {"latitude": latitude, "longitude": longitude}, ("latitude", "longitude")
     )
@@ -365,7 +390,8 @@ class RowResult:
 
     @property
     def status_label(self) -> str:
-        return {"saved": "已保存", "unchanged": "未变化", "skipped": "未填写", "error": "有错误"}[self.status]
+        labels = {"saved": _("已保存"), "unchanged": _("未变化"), "skipped": _("未填写"), "error": _("有错误")}
+        return labels[self.status]
 
 
 @dataclass
@@ -383,18 +409,29 @@ class ImportResult:
 
     @property
     def summary(self) -> str:
-        verb = "可保存" if self.dry_run else "已保存"
-        return (
-            f"{self.week}：{verb}{self.count('saved')}行，未变化{self.count('unchanged')}行，"
-            f"未填写{self.count('skipped')}行，有错误{self.count('error')}行。"
-        )
+        counts = {
+            "week": self.week,
+            "saved": self.count("saved"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
+            "errors": self.count("error"),
+        }
+        if self.dry_run:
+            text = _("%(week)s：可保存%(saved)s行，未变化%(unchanged)s行，未填写%(skipped)s行，有错误%(errors)s行。")
+        else:
+            text = _("%(week)s：已保存%(saved)s行，未变化%(unchanged)s行，未填写%(skipped)s行，有错误%(errors)s行。")
+        return text % counts
 
 
 def _error_text(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         labels = {f: str(WeeklyReport._meta.get_field(f).verbose_name) for f in REPORT_FIELDS}  # type: ignore[union-attr]
-        labels["week"] = "周次"
-        return [f"{labels.get(k, '')}：{m}" if k in labels else m for k, ms in exc.message_dict.items() for m in ms]
+        labels["week"] = _("周次")
+        return [
+            _("%(field)s：%(message)s") % {"field": labels[k], "message": m} if k in labels else m
+            for k, ms in exc.message_dict.items()
+            for m in ms
+        ]
     return list(exc.messages)
 
 
@@ -408,7 +445,8 @@ def do_import_week(actor: Actor, week: IsoWeek, data: bytes, dry_run: bool = Fal
     except excel.SheetError as exc:
         raise ValidationError({"file": str(exc)}) from exc
     if sheet.week is not None and sheet.week != week:
-        raise ValidationError({"file": f"该文件是{sheet.week}的周报模板，与所选周次{week}不一致。"})
+        mismatch = _("该文件是%(file_week)s的周报模板，与所选周次%(week)s不一致。")
+        raise ValidationError({"file": mismatch % {"file_week": sheet.week, "week": week}})
     codes = {r.code for r in sheet.rows if r.code}
     visible = Project.objects.for_user(actor.user) if actor.user is not None else Project.objects.all()
     by_code = {p.code: p for p in visible.filter(code__in=codes).select_related("region")}
@@ -423,7 +461,9 @@ def do_import_week(actor: Actor, week: IsoWeek, data: bytes, dry_run: bool = Fal
             if project is not None:
                 result.name = project.name
             if row.code in seen:
-                result.messages.append(f"项目编号{row.code}与第{seen[row.code]}行重复")
+                result.messages.append(
+                    _("项目编号%(code)s与第%(line)s行重复") % {"code": row.code, "line": seen[row.code]}
+                )
                 continue
             if row.code:
                 seen[row.code] = row.line
@@ -431,7 +471,7 @@ def do_import_week(actor: Actor, week: IsoWeek, data: bytes, dry_run: bool = Fal
                 result.status = "skipped"
                 continue
             if row.code and project is None:
-                result.messages.append(f"项目编号{row.code}不存在或不在您的填报范围内")
+                result.messages.append(_("项目编号%(code)s不存在或不在您的填报范围内") % {"code": row.code})
             if result.messages or project is None:
                 continue
             values = ReportInput(

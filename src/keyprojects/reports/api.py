@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema
 from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -206,7 +207,7 @@ def upload_week(
 ) -> dict[str, Any]:
     require_perm(request.auth, REPORT_SUBMIT)  # type: ignore[attr-defined]
     if file is None:
-        raise ValidationError({"file": "请上传周报表格文件。"})
+        raise ValidationError({"file": _("请上传周报表格文件。")})
     result = actions.do_import_week(api_actor(request), parse_week(week), file.read(), dry_run)
     return {
         "week": str(result.week),
@@ -239,6 +240,6 @@ def add_photo(
     report = access_object(request.auth, selectors.report_for_detail(request.auth), report_id)  # type: ignore[attr-defined]
     require_perm(request.auth, REPORT_SUBMIT)  # type: ignore[attr-defined]
     if file is None:
-        raise ValidationError({"file": "请上传照片文件。"})
+        raise ValidationError({"file": _("请上传照片文件。")})
     photo = actions.do_add_photo(api_actor(request), report, file.read(), file.name or "", caption)
     return 201, photo

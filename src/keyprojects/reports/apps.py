@@ -1,7 +1,8 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class ReportsConfig(AppConfig):
     name = "keyprojects.reports"
     label = "reports"
-    verbose_name = "每周进展填报"
+    verbose_name = _("每周进展填报")

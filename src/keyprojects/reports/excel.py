@@ -3,6 +3,8 @@ report when there is one) and uploads it back. Pure: no database; the caller pas
 
 Headers are matched after normalisation ("本年完成投资（亿元）" = "本年完成投资" with bare numbers in 亿元), so a
 sheet from another tool with the same column names is read too; the reference columns (上周…) are never read back.
+The template is written in the reader's language; an upload is read whatever language its headers and stage names are
+in (Chinese, or any configured language's translation of the template's headers).
 """
 
 from __future__ import annotations
@@ -13,13 +15,19 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 import xlsxwriter
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from python_calamine import CalamineError, CalamineWorkbook
 
 from keyprojects.core.money import UNIT_FACTORS_WAN, MoneyError, parse_money_wan
 from keyprojects.projects.choices import Stage
+from keyprojects.reports.i18n import join_list
 from keyprojects.reports.weeks import IsoWeek, WeekError
 
 MONEY_FIELDS = ("investment_year_wan", "investment_total_wan")
@@ -33,30 +41,36 @@ INPUT_FIELDS = (
     "next_week_plan",
 )
 
-# field → (header written in the template, other names accepted on upload)
+# field → (header written in the template (translated), other Chinese names accepted on upload)
 COLUMNS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "code": ("项目编号", ("项目代码", "编号", "全国投资项目代码")),
-    "name": ("项目名称", ()),
-    "prev_year": ("上周本年完成投资（万元）", ()),
-    "prev_total": ("上周累计完成投资（万元）", ()),
+    "code": (gettext_noop("项目编号"), ("项目代码", "编号", "全国投资项目代码")),
+    "name": (gettext_noop("项目名称"), ()),
+    "prev_year": (gettext_noop("上周本年完成投资（万元）"), ()),
+    "prev_total": (gettext_noop("上周累计完成投资（万元）"), ()),
     "investment_year_wan": (
-        "本年完成投资（万元）",
+        gettext_noop("本年完成投资（万元）"),
         ("本年完成投资", "今年完成投资", "年度完成投资", "本年累计完成投资"),
     ),
     "investment_total_wan": (
-        "开工以来累计完成投资（万元）",
+        gettext_noop("开工以来累计完成投资（万元）"),
         ("累计完成投资", "开工以来累计完成投资", "开工累计完成投资"),
     ),
-    "stage": ("所处阶段", ("项目阶段", "阶段")),
-    "progress_text": ("形象进度", ("工程形象进度", "进展情况")),
-    "percent_complete": ("完成百分比（%）", ("完成百分比", "完成比例", "形象进度百分比")),
-    "problems_text": ("存在问题", ("存在的问题", "问题")),
-    "next_week_plan": ("下周计划", ("下周工作计划",)),
-    "correction_reason": ("更正说明", ("更正原因",)),
-    "version": ("数据版本（勿改）", ("数据版本",)),
+    "stage": (gettext_noop("所处阶段"), ("项目阶段", "阶段")),
+    "progress_text": (gettext_noop("形象进度"), ("工程形象进度", "进展情况")),
+    "percent_complete": (gettext_noop("完成百分比（%）"), ("完成百分比", "完成比例", "形象进度百分比")),
+    "problems_text": (gettext_noop("存在问题"), ("存在的问题", "问题")),
+    "next_week_plan": (gettext_noop("下周计划"), ("下周工作计划",)),
+    "correction_reason": (gettext_noop("更正说明"), ("更正原因",)),
+    "version": (gettext_noop("数据版本（勿改）"), ("数据版本",)),
 }
-LABELS = {f: header.split("（")[0] for f, (header, _) in COLUMNS.items()}
-STAGE_BY_LABEL = {str(s.label): s.value for s in Stage} | {s.value: s.value for s in Stage}
+# The short names of the required columns, for messages.
+LABELS = {
+    "investment_year_wan": gettext_noop("本年完成投资"),
+    "investment_total_wan": gettext_noop("开工以来累计完成投资"),
+    "progress_text": gettext_noop("形象进度"),
+}
+# Units of translated headers ("10k yuan") as the money parser knows them; keys normalised like `_norm`'s units.
+_UNIT_NAMES = {"10kyuan": "万元", "100myuan": "亿元", "yuan": "元"}
 _WEEK_IN_TEXT = re.compile(r"(\d{4})\s*-\s*W\s*(\d{1,2})", re.IGNORECASE)
 
 
@@ -79,18 +93,44 @@ def _norm(text: Any) -> tuple[str, str | None]:
     if match:
         unit = match.group(1)
         value = value[: match.start()]
-    return value.strip("*"), unit
+    return value.strip("*").casefold(), unit
 
 
 _ALIASES = {_norm(header)[0]: f for f, (header, others) in COLUMNS.items()} | {
-    _norm(o)[0]: f for f, (_, others) in COLUMNS.items() for o in others
+    _norm(o)[0]: f for f, (_header, others) in COLUMNS.items() for o in others
 }
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    """Normalised header name → field: the Chinese names, then the template headers in every configured language."""
+    found = dict(_ALIASES)
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for field_name, (header, _others) in COLUMNS.items():
+                found.setdefault(_norm(_(header))[0], field_name)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _stages() -> dict[str, str]:
+    """Stage name (any configured language, case-folded) or code → code."""
+    found = {s.value: s.value for s in Stage}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            found |= {str(s.label).casefold(): s.value for s in Stage}
+    return found
+
+
+def stage_of(text: str) -> str | None:
+    stages = _stages()
+    return stages.get(text) or stages.get(text.casefold())
 
 
 def build_template(title: str, week: IsoWeek, deadline: dt.datetime, rows: list[TemplateRow]) -> bytes:
     out = io.BytesIO()
     book = xlsxwriter.Workbook(out, {"in_memory": True})
-    sheet = book.add_worksheet(f"{week}周报")
+    sheet = book.add_worksheet(_("%(week)s周报") % {"week": week})
     title_fmt = book.add_format({"bold": True, "font_size": 14, "align": "center", "valign": "vcenter"})
     meta_fmt = book.add_format({"font_color": "#555555"})
     head_fmt = book.add_format(
@@ -105,15 +145,16 @@ def build_template(title: str, week: IsoWeek, deadline: dt.datetime, rows: list[
     text_fmt = book.add_format({"border": 1, "text_wrap": True, "valign": "top"})
     cell_fmt = book.add_format({"border": 1})
     fields = list(COLUMNS)
-    sheet.merge_range(0, 0, 0, len(fields) - 2, f"{title} {week.label} 重点项目进展周报", title_fmt)
+    heading = _("%(unit)s %(week)s 重点项目进展周报") % {"unit": title, "week": week.display_label}
+    sheet.merge_range(0, 0, 0, len(fields) - 2, heading, title_fmt)
     sheet.set_row(0, 26)
-    sheet.write(1, 0, "周次", meta_fmt)
+    sheet.write(1, 0, _("周次"), meta_fmt)
     sheet.write(1, 1, str(week), meta_fmt)
-    sheet.write(1, 2, f"截止时间：{deadline:%Y-%m-%d %H:%M}", meta_fmt)
-    sheet.write(1, 4, "金额单位：万元（也可填“1.2亿元”）；灰色列仅供参考，不会导入；未填写的行不导入。", meta_fmt)
+    sheet.write(1, 2, _("截止时间：%(deadline)s") % {"deadline": f"{deadline:%Y-%m-%d %H:%M}"}, meta_fmt)
+    sheet.write(1, 4, _("金额单位：万元（也可填“1.2亿元”）；灰色列仅供参考，不会导入；未填写的行不导入。"), meta_fmt)
     header_row = 2
     for col, name in enumerate(fields):
-        header = COLUMNS[name][0]
+        header = _(COLUMNS[name][0])
         required = name in ("investment_year_wan", "investment_total_wan", "progress_text")
         grey = name in ("code", "name", "prev_year", "prev_total", "version")
         sheet.write(header_row, col, header + (" *" if required else ""), ref_head_fmt if grey else head_fmt)
@@ -165,7 +206,7 @@ def build_template(title: str, week: IsoWeek, deadline: dt.datetime, rows: list[
             "criteria": "between",
             "minimum": 0,
             "maximum": 100,
-            "error_message": "请填写0到100之间的整数",
+            "error_message": _("请填写0到100之间的整数"),
         },
     )
     widths = {
@@ -217,9 +258,9 @@ def read_sheet(data: bytes) -> list[list[Any]]:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
         return list(book.get_sheet_by_index(0).to_python(skip_empty_area=False))
     except (CalamineError, ValueError, OSError, IndexError) as exc:
-        raise SheetError("无法读取该文件，请上传 .xlsx 或 .xls 格式的周报表格。") from exc
+        raise SheetError(_("无法读取该文件，请上传 .xlsx 或 .xls 格式的周报表格。")) from exc
     except Exception as exc:  # noqa: BLE001 - calamine raises its own error types for every kind of broken file
-        raise SheetError("无法读取该文件，请上传 .xlsx 或 .xls 格式的周报表格。") from exc
+        raise SheetError(_("无法读取该文件，请上传 .xlsx 或 .xls 格式的周报表格。")) from exc
 
 
 def parse_week_sheet(data: bytes) -> ParsedSheet:
@@ -227,12 +268,13 @@ def parse_week_sheet(data: bytes) -> ParsedSheet:
     header_at = None
     columns: dict[int, tuple[str, str | None]] = {}
     week: IsoWeek | None = None
+    aliases = _aliases()
     for index, head in enumerate(table[:15]):
         found = {}
         for col, cell in enumerate(head):
             name, unit = _norm(cell)
-            if name in _ALIASES:
-                found[col] = (_ALIASES[name], unit)
+            if name in aliases:
+                found[col] = (aliases[name], unit)
         if "code" in {f for f, _ in found.values()} and len(found) >= 3:
             header_at, columns = index, found
             break
@@ -244,11 +286,12 @@ def parse_week_sheet(data: bytes) -> ParsedSheet:
                 except WeekError:
                     pass
     if header_at is None:
-        raise SheetError("未找到表头：表格中应有“项目编号”“本年完成投资”“形象进度”等列。")
-    present = {f for f, _ in columns.values()}
-    missing = [LABELS[f] for f in ("investment_year_wan", "investment_total_wan", "progress_text") if f not in present]
+        raise SheetError(_("未找到表头：表格中应有“项目编号”“本年完成投资”“形象进度”等列。"))
+    present = {f for f, _unit in columns.values()}
+    required = ("investment_year_wan", "investment_total_wan", "progress_text")
+    missing = [_(LABELS[f]) for f in required if f not in present]
     if missing:
-        raise SheetError(f"表格缺少必填列：{'、'.join(missing)}。")
+        raise SheetError(_("表格缺少必填列：%(columns)s。") % {"columns": join_list(missing)})
     rows: list[SheetRow] = []
     for offset, raw in enumerate(table[header_at + 1 :]):
         line = header_at + 2 + offset
@@ -264,7 +307,7 @@ def parse_week_sheet(data: bytes) -> ParsedSheet:
                 rows.append(row)
             continue
         if not row.code:
-            row.errors.append("缺少项目编号")
+            row.errors.append(_("缺少项目编号"))
         _read_values(row, cells)
         rows.append(row)
     return ParsedSheet(week=week, rows=rows)
@@ -276,18 +319,23 @@ def _read_values(row: SheetRow, cells: dict[str, tuple[Any, str | None]]) -> Non
         if _cell_text(value) == "":
             row.values[name] = None
             continue
+        unit = _UNIT_NAMES.get((unit or "").casefold(), unit)
         try:
             row.values[name] = parse_money_wan(value, default_unit=unit if unit in UNIT_FACTORS_WAN else "万元")
         except MoneyError as exc:
-            row.errors.append(f"“{LABELS[name]}”无法识别的金额：{exc}")
+            row.errors.append(_("“%(column)s”无法识别的金额：%(reason)s") % {"column": _(LABELS[name]), "reason": exc})
     for name in TEXT_FIELDS:
         row.values[name] = _cell_text(cells.get(name, (None, None))[0])
     stage_text = _cell_text(cells.get("stage", (None, None))[0])
     if stage_text:
-        if stage_text in STAGE_BY_LABEL:
-            row.values["stage"] = STAGE_BY_LABEL[stage_text]
+        stage = stage_of(stage_text)
+        if stage is not None:
+            row.values["stage"] = stage
         else:
-            row.errors.append(f"“所处阶段”应为{'、'.join(str(s.label) for s in Stage)}之一，而不是“{stage_text}”")
+            row.errors.append(
+                _("“所处阶段”应为%(choices)s之一，而不是“%(value)s”")
+                % {"choices": join_list(s.label for s in Stage), "value": stage_text}
+            )
     percent = cells.get("percent_complete", (None, None))[0]
     if _cell_text(percent) != "":
         row.values["percent_complete"] = _percent(percent, row)
@@ -296,7 +344,7 @@ def _read_values(row: SheetRow, cells: dict[str, tuple[Any, str | None]]) -> Non
         try:
             row.version = int(version)
         except ValueError:
-            row.errors.append("“数据版本”列被修改，请重新下载模板")
+            row.errors.append(_("“数据版本”列被修改，请重新下载模板"))
 
 
 def _percent(value: Any, row: SheetRow) -> int | None:
@@ -306,9 +354,9 @@ def _percent(value: Any, row: SheetRow) -> int | None:
     try:
         number = Decimal(text)
     except ArithmeticError:
-        row.errors.append(f"“完成百分比”应为0到100之间的数字，而不是“{_cell_text(value)}”")
+        row.errors.append(_("“完成百分比”应为0到100之间的数字，而不是“%(value)s”") % {"value": _cell_text(value)})
         return None
     if not 0 <= number <= 100:
-        row.errors.append(f"“完成百分比”应在0到100之间，而不是{text}")
+        row.errors.append(_("“完成百分比”应在0到100之间，而不是%(value)s") % {"value": text})
         return None
     return int(number.to_integral_value())

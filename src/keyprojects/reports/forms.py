@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.forms import MoneyField, StyledForm, VersionedFormMixin
 from keyprojects.projects.choices import Stage
@@ -31,35 +32,35 @@ class WeekField(forms.CharField):
 
 
 class ReportForm(VersionedFormMixin, forms.Form):
-    investment_year_wan = MoneyField(label="本年完成投资")
-    investment_total_wan = MoneyField(label="开工以来累计完成投资")
-    stage = forms.ChoiceField(label="所处阶段", choices=Stage.choices)
+    investment_year_wan = MoneyField(label=_("本年完成投资"))
+    investment_total_wan = MoneyField(label=_("开工以来累计完成投资"))
+    stage = forms.ChoiceField(label=_("所处阶段"), choices=Stage.choices)
     percent_complete = forms.IntegerField(
-        label="完成百分比（%）",
+        label=_("完成百分比（%）"),
         min_value=0,
         max_value=100,
         required=False,
         widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
     )
     progress_text = forms.CharField(
-        label="形象进度",
-        widget=forms.Textarea(attrs={"rows": 3, "placeholder": "如：主体结构完成至三层，设备基础施工中"}),
+        label=_("形象进度"),
+        widget=forms.Textarea(attrs={"rows": 3, "placeholder": _("如：主体结构完成至三层，设备基础施工中")}),
     )
     problems_text = forms.CharField(
-        label="存在问题", required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": "没有可不填"})
+        label=_("存在问题"), required=False, widget=forms.Textarea(attrs={"rows": 2, "placeholder": _("没有可不填")})
     )
-    next_week_plan = forms.CharField(label="下周计划", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    next_week_plan = forms.CharField(label=_("下周计划"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     correction_reason = forms.CharField(
-        label="更正说明",
+        label=_("更正说明"),
         max_length=300,
         required=False,
-        help_text="累计数低于上次填报、或截止后修改已报送的周报时必填",
+        help_text=_("累计数低于上次填报、或截止后修改已报送的周报时必填"),
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name in ("investment_year_wan", "investment_total_wan"):
-            self.fields[name].help_text = "可填“1.2亿元”“3500万”，不带单位按万元计"
+            self.fields[name].help_text = _("可填“1.2亿元”“3500万”，不带单位按万元计")
 
     def report_input(self) -> ReportInput:
         data = self.cleaned_data
@@ -77,17 +78,17 @@ class ReportForm(VersionedFormMixin, forms.Form):
 
 class PhotoForm(StyledForm):
     photo = forms.FileField(
-        label="现场照片", widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
+        label=_("现场照片"), widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png,image/webp"})
     )
     caption = forms.CharField(
-        label="说明",
+        label=_("说明"),
         max_length=200,
         required=False,
-        widget=forms.TextInput(attrs={"placeholder": "照片说明（可不填）"}),
+        widget=forms.TextInput(attrs={"placeholder": _("照片说明（可不填）")}),
     )
 
 
 class UploadForm(StyledForm):
-    week = WeekField(label="周次", help_text="如 2024-W13")
-    file = forms.FileField(label="周报表格", widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls"}))
-    dry_run = forms.BooleanField(label="仅校验，不保存", required=False)
+    week = WeekField(label=_("周次"), help_text=_("如 2024-W13"))
+    file = forms.FileField(label=_("周报表格"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.xls"}))
+    dry_run = forms.BooleanField(label=_("仅校验，不保存"), required=False)

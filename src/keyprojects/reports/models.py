@@ -8,16 +8,18 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from keyprojects.core.models import VersionedModel
 from keyprojects.core.querysets import ScopedQuerySet
 from keyprojects.projects.choices import Stage
 from keyprojects.reports.choices import ReportSource, Timeliness
+from keyprojects.reports.i18n import day_text, month_day_text
 from keyprojects.reports.weeks import IsoWeek
 
 MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2}
-YES_NO = [(True, "是"), (False, "否")]  # so that the change log reads 是/否, not True/False
+YES_NO = [(True, _("是")), (False, _("否"))]  # so that the change log reads 是/否, not True/False
 
 
 class ReportQuerySet(ScopedQuerySet):
@@ -153,23 +155,27 @@ class ReportPhoto(models.Model):
         return self.taken_before_week or self.far_from_project
 
     def flag_messages(self) -> list[str]:
-        """Why the photo may not show this week's progress at the project, in plain Chinese."""
+        """Why the photo may not show this week's progress at the project, in plain words (the reader's language)."""
         from keyprojects.core.clock import SHANGHAI
 
         found = []
         if self.taken_before_week and self.taken_at is not None:
             monday = self.report.week_start
             found.append(
-                f"照片拍摄于{self.taken_at.astimezone(SHANGHAI):%Y年%m月%d日}，早于所报周（{monday:%m月%d日}起）。"
+                gettext("照片拍摄于%(taken)s，早于所报周（%(monday)s起）。")
+                % {"taken": day_text(self.taken_at.astimezone(SHANGHAI)), "monday": month_day_text(monday)}
             )
         if self.far_from_project and self.distance_km is not None:
-            found.append(f"照片拍摄地点距项目约{self.distance_km:.1f}公里，可能不是本项目现场。")
+            found.append(
+                gettext("照片拍摄地点距项目约%(distance)s公里，可能不是本项目现场。")
+                % {"distance": f"{self.distance_km:.1f}"}
+            )
         return found
 
     def info_messages(self) -> list[str]:
         found = []
         if self.taken_at is None:
-            found.append("照片无拍摄时间信息")
+            found.append(gettext("照片无拍摄时间信息"))
         if self.latitude is None:
-            found.append("照片无定位信息")
+            found.append(gettext("照片无定位信息"))
         return found

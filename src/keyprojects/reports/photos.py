@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 from PIL.ExifTags import GPS, IFD, Base
 
@@ -43,23 +44,29 @@ def _mb(size: int) -> str:
     return f"{size / 1024 / 1024:.1f}MB"
 
 
+def too_large_message(size: int, max_bytes: int) -> str:
+    return _("照片过大（%(size)s），单张不能超过%(limit)s。") % {"size": _mb(size), "limit": _mb(max_bytes)}
+
+
 def inspect_photo(data: bytes, max_bytes: int) -> PhotoInfo:
     """Check an uploaded photo and read its EXIF; raise PhotoError with a clear message when it is not acceptable."""
     if not data:
-        raise PhotoError("照片文件为空。")
+        raise PhotoError(_("照片文件为空。"))
     if len(data) > max_bytes:
-        raise PhotoError(f"照片过大（{_mb(len(data))}），单张不能超过{_mb(max_bytes)}。")
+        raise PhotoError(too_large_message(len(data), max_bytes))
     try:
         with Image.open(io.BytesIO(data)) as probe:
             probe.verify()
         image = Image.open(io.BytesIO(data))
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise PhotoError("无法识别的图片文件，请上传 JPG、PNG 或 WEBP 格式的照片。") from exc
+        raise PhotoError(_("无法识别的图片文件，请上传 JPG、PNG 或 WEBP 格式的照片。")) from exc
     if image.format not in ALLOWED_FORMATS:
-        raise PhotoError(f"不支持的图片格式（{image.format}），请上传 JPG、PNG 或 WEBP 格式的照片。")
+        raise PhotoError(
+            _("不支持的图片格式（%(format)s），请上传 JPG、PNG 或 WEBP 格式的照片。") % {"format": image.format}
+        )
     width, height = image.size
     if width * height > MAX_PIXELS:
-        raise PhotoError(f"照片像素过大（{width}×{height}），请压缩后上传。")
+        raise PhotoError(_("照片像素过大（%(width)s×%(height)s），请压缩后上传。") % {"width": width, "height": height})
     exif = image.getexif()
     taken_at = _taken_at(exif)
     latitude, longitude = _gps(exif)

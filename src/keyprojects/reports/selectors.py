@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils.translation import gettext as _
 
 from keyprojects.accounts.permissions import REPORT_SUBMIT, has_perm
 from keyprojects.audit.selectors import entries_for
@@ -16,8 +17,9 @@ from keyprojects.directory.models import Unit
 from keyprojects.projects.models import AnnualPlan, Project
 from keyprojects.reports import conf, excel
 from keyprojects.reports.choices import Timeliness
+from keyprojects.reports.i18n import month_day_text
 from keyprojects.reports.models import ReportPhoto, ReportRevision, WeeklyReport
-from keyprojects.reports.weeks import IsoWeek
+from keyprojects.reports.weeks import IsoWeek, weekday_name
 
 
 def reports_for(user: Any) -> QuerySet[WeeklyReport]:
@@ -93,7 +95,7 @@ def status_label(timeliness: str | None, week: IsoWeek, now: dt.datetime | None 
     from keyprojects.reports.actions import deadline_of
 
     if (now or clock.now()) <= deadline_of(week):
-        return "pending", "待报"
+        return "pending", _("待报")
     return Timeliness.MISSING, str(Timeliness.MISSING.label)
 
 
@@ -170,6 +172,10 @@ def project_reports(project: Project, limit: int = 8) -> list[WeeklyReport]:
 def deadline_text(week: IsoWeek) -> str:
     from keyprojects.reports.actions import deadline_of
 
-    weekday, _ = conf.deadline_rule()
+    weekday, _time = conf.deadline_rule()
     moment = deadline_of(week)
-    return f"{moment:%m月%d日}（{['周一', '周二', '周三', '周四', '周五', '周六', '周日'][weekday]}）{moment:%H:%M}"
+    return _("%(day)s（%(weekday)s）%(time)s") % {
+        "day": month_day_text(moment),
+        "weekday": weekday_name(weekday),
+        "time": f"{moment:%H:%M}",
+    }

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from keyprojects.accounts.access import access_object, require_perm
@@ -18,6 +19,7 @@ from keyprojects.directory.models import Unit
 from keyprojects.projects.models import Project
 from keyprojects.reports import actions, selectors
 from keyprojects.reports.forms import PhotoForm, ReportForm, UploadForm
+from keyprojects.reports.i18n import join_messages
 from keyprojects.reports.models import ReportPhoto, WeeklyReport
 from keyprojects.reports.weeks import IsoWeek, WeekError
 
@@ -80,11 +82,13 @@ def submit(request: HttpRequest, pk: int, week: str) -> HttpResponse:
             else:
                 for warning in result.warnings:
                     messages.warning(request, warning)
-                if result.changed:
-                    verb = "已报送" if result.created else "已重新报送（原报告保留在历史中）"
-                    messages.success(request, f"{project.name} {iso_week}周报{verb}。")
+                names = {"project": project.name, "week": iso_week}
+                if result.changed and result.created:
+                    messages.success(request, _("%(project)s %(week)s周报已报送。") % names)
+                elif result.changed:
+                    messages.success(request, _("%(project)s %(week)s周报已重新报送（原报告保留在历史中）。") % names)
                 else:
-                    messages.info(request, "内容与已报送的周报相同，未生成新版本。")
+                    messages.info(request, _("内容与已报送的周报相同，未生成新版本。"))
                 return redirect("reports:detail", pk=result.report.pk)
     elif existing is not None:
         initial = {f: getattr(existing, f) for f in actions.REPORT_FIELDS}
@@ -128,26 +132,23 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
     require_perm(request.user, REPORT_SUBMIT)
     form = PhotoForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, "请选择要上传的照片。")
+        messages.error(request, _("请选择要上传的照片。"))
         return redirect("reports:detail", pk=report.pk)
     upload = form.cleaned_data["photo"]
     from keyprojects.reports import conf
+    from keyprojects.reports.photos import too_large_message
 
     if upload.size > conf.photo_max_bytes():
-        messages.error(
-            request,
-            f"照片过大（{upload.size / 1024 / 1024:.1f}MB），单张不能超过"
-            f"{conf.photo_max_bytes() / 1024 / 1024:.1f}MB。",
-        )
+        messages.error(request, too_large_message(upload.size, conf.photo_max_bytes()))
         return redirect("reports:detail", pk=report.pk)
     try:
         photo = actions.do_add_photo(
             ui_actor(request), report, upload.read(), upload.name or "", form.cleaned_data.get("caption") or ""
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        messages.error(request, join_messages(exc.messages))
     else:
-        messages.success(request, f"已上传照片“{photo.original_name}”。")
+        messages.success(request, _("已上传照片“%(name)s”。") % {"name": photo.original_name})
         for warning in photo_messages(photo):
             messages.warning(request, warning)
     return redirect("reports:detail", pk=report.pk)
@@ -161,7 +162,7 @@ def photo_messages(photo: ReportPhoto) -> list[str]:
 def photo_file(request: HttpRequest, pk: int, variant: str) -> FileResponse:
     photo = access_object(request.user, ReportPhoto.objects.all(), pk)
     if variant not in ("thumb", "full"):
-        raise Http404("未找到该文件。")
+        raise Http404(_("未找到该文件。"))
     file = photo.thumbnail if variant == "thumb" else photo.image
     response = FileResponse(file.open("rb"), content_type="image/jpeg" if variant == "thumb" else photo.content_type)
     response["Cache-Control"] = "private, max-age=3600"
@@ -177,7 +178,7 @@ def template_download(request: HttpRequest, unit_pk: int, week: str) -> HttpResp
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     from urllib.parse import quote
 
-    filename = f"{unit.name}-{iso_week}-周报.xlsx"
+    filename = _("%(unit)s-%(week)s-周报.xlsx") % {"unit": unit.name, "week": iso_week}
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
     return response
 

@@ -247,3 +247,14 @@ def test_pages_and_downloads(month: Scenario) -> None:
     body = api.get("/api/cadence/bulletin?month=2024-03").json()
     assert (body["total"]["projects"], body["total"]["red"], body["week"]) == (5, 2, "2024-W13")
     assert api.get("/api/cadence/bulletin?month=2024-3x").status_code == 422
+
+
+def test_the_bulletin_page_runs_a_fixed_number_of_queries(month: Scenario) -> None:
+    from keyprojects.cadence.tests.builders import build_more_reds
+    from keyprojects.core.testing.queries import count_queries
+
+    client = login(Client(), month.world, Role.SUPERVISOR)
+    url = reverse("cadence:bulletin") + "?month=2024-03"
+    before = count_queries(lambda: client.get(url))
+    build_more_reds(month)  # two more red projects, another unit's problems
+    assert count_queries(lambda: client.get(url)) == before == 16

@@ -96,3 +96,18 @@ def test_monthly_cadence_of_the_scheduler() -> None:
     assert period_key("monthly:2:08:00", dt.datetime(2024, 4, 2, 7, 59, tzinfo=SHANGHAI)) is None
     assert period_key("monthly:2:08:00", dt.datetime(2024, 4, 2, 8, 0, tzinfo=SHANGHAI)) == "2024-04"
     assert period_key("monthly:2:08:00", dt.datetime(2024, 4, 30, 23, 0, tzinfo=SHANGHAI)) == "2024-04"
+
+
+def test_only_one_of_equal_extremes_is_marked_as_dropped() -> None:
+    from keyprojects.cadence.selectors import TargetResult
+
+    totals = [D(90), D(80), D(90), D(70), D(70)]
+    result = TargetResult(target=None, totals=totals, trimmed=trimmed_mean(totals))  # type: ignore[arg-type]
+    assert result.marked_totals() == [(D(90), True), (D(90), False), (D(80), False), (D(70), False), (D(70), True)]
+    two = [D(80), D(90)]
+    assert TargetResult(target=None, totals=two, trimmed=trimmed_mean(two)).marked_totals() == [  # type: ignore[arg-type]
+        (D(90), False),
+        (D(80), False),
+    ]
+    with pytest.raises(ValueError, match="bad cadence"):
+        period_key("monthly:30:08:00", dt.datetime(2024, 4, 30, 9, 0, tzinfo=SHANGHAI))

@@ -1,9 +1,12 @@
-"""Problems found while reading a list file: fatal file errors and per-row issues, with messages in Chinese."""
+"""Problems found while reading a list file: fatal file errors and per-row issues, with messages in the active language
+(Chinese by default; the msgids are the Chinese texts)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+
+from keyprojects.core.i18n import gettext as _
 
 __all__ = ["Issue", "ListFileError", "Severity"]
 
@@ -33,10 +36,14 @@ class Issue:
         return self.severity is Severity.ERROR
 
     def __str__(self) -> str:
-        where = ""
-        if self.row is not None:
-            where = f"第{self.row}行"
-        if self.column:
-            letter = f"（{self.column_letter}列）" if self.column_letter else ""
-            where += f"“{self.column}”列{letter}"
-        return f"{where}：{self.message}" if where else self.message
+        letter = _("（%(letter)s列）") % {"letter": self.column_letter} if self.column_letter else ""
+        if self.row is not None and self.column:
+            where = _("第%(row)s行“%(column)s”列%(letter)s") % {"row": self.row, "column": self.column,
+                                                                  "letter": letter}
+        elif self.row is not None:
+            where = _("第%(row)s行") % {"row": self.row}
+        elif self.column:
+            where = _("“%(column)s”列%(letter)s") % {"column": self.column, "letter": letter}
+        else:
+            return self.message
+        return _("%(where)s：%(message)s") % {"where": where, "message": self.message}

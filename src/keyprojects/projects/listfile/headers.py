@@ -13,6 +13,8 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from keyprojects.core.i18n import gettext as _
+from keyprojects.core.i18n import gettext_noop
 from keyprojects.projects.listfile.values import CellValue, cell_text, find_unit
 
 __all__ = [
@@ -28,28 +30,28 @@ __all__ = [
     "row_fields",
 ]
 
-# Field keys, in the order the export writes them, with the label the UI shows.
+# Field keys, in the order the export writes them, with the label the UI shows (in Chinese: show it through gettext).
 FIELD_LABELS: dict[str, str] = {
-    "seq": "序号",
-    "code": "项目编号",
-    "national_code": "全国投资项目代码",
-    "name": "项目名称",
-    "owner": "建设单位",
-    "region": "所在县市区",
-    "region_code": "区划代码",
-    "address": "建设地点",
-    "scope": "建设内容及规模",
-    "years": "建设起止年限",
-    "start_year": "开始年份",
-    "end_year": "结束年份",
-    "total_investment": "总投资",
-    "annual_plan": "年度计划投资",
-    "category": "项目类型",
-    "industry": "产业领域",
-    "level": "项目级别",
-    "leader": "包靠领导",
-    "unit": "责任单位",
-    "remark": "备注",
+    "seq": gettext_noop("序号"),
+    "code": gettext_noop("项目编号"),
+    "national_code": gettext_noop("全国投资项目代码"),
+    "name": gettext_noop("项目名称"),
+    "owner": gettext_noop("建设单位"),
+    "region": gettext_noop("所在县市区"),
+    "region_code": gettext_noop("区划代码"),
+    "address": gettext_noop("建设地点"),
+    "scope": gettext_noop("建设内容及规模"),
+    "years": gettext_noop("建设起止年限"),
+    "start_year": gettext_noop("开始年份"),
+    "end_year": gettext_noop("结束年份"),
+    "total_investment": gettext_noop("总投资"),
+    "annual_plan": gettext_noop("年度计划投资"),
+    "category": gettext_noop("项目类型"),
+    "industry": gettext_noop("产业领域"),
+    "level": gettext_noop("项目级别"),
+    "leader": gettext_noop("包靠领导"),
+    "unit": gettext_noop("责任单位"),
+    "remark": gettext_noop("备注"),
 }
 FIELDS = tuple(FIELD_LABELS)
 MONEY_FIELDS = frozenset({"total_investment", "annual_plan"})
@@ -189,7 +191,7 @@ def row_fields(row: Row, extra: Mapping[str, str] | None = None) -> list[str]:
     for value in row:
         text = cell_text(value)
         if text and len(text) <= 40:
-            field_key, _ = match_field(text, extra)
+            field_key, _year = match_field(text, extra)
             if field_key:
                 found.append(field_key)
     return found
@@ -323,7 +325,7 @@ def apply_mapping(layout: HeaderLayout, mapping: Mapping[str, str]) -> HeaderLay
     by_key: dict[str, str] = {}
     for key, value in mapping.items():
         if value and value not in FIELD_LABELS:
-            raise ValueError(f"未知字段：{value}")
+            raise ValueError(_("未知字段：%(field)s") % {"field": value})
         by_key[key.strip().upper() if _is_letter_key(key) else normalise_label(key)] = value
     columns = list(layout.columns)
     assigned: dict[int, str] = {}

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 
+from keyprojects.core.i18n import gettext as _
 from keyprojects.core.money import UNIT_FACTORS_WAN
 from keyprojects.projects.listfile.errors import Issue, ListFileError, Severity
 from keyprojects.projects.listfile.headers import (
@@ -142,10 +143,12 @@ def parse_list_file(path: str | Path, options: ParseOptions | None = None) -> Pa
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
-            raise ListFileError(f"文件过大（{size / 1024 / 1024:.1f}MB），上限为{MAX_FILE_BYTES // 1024 // 1024}MB")
+            raise ListFileError(_("文件过大（%(size).1fMB），上限为%(limit)sMB")
+                                    % {"size": size / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024})
         data = path.read_bytes()
     except OSError as exc:
-        raise ListFileError(f"无法读取文件“{path.name}”：{exc.strerror or exc}") from exc
+        raise ListFileError(_("无法读取文件“%(name)s”：%(reason)s")
+                            % {"name": path.name, "reason": exc.strerror or exc}) from exc
     return parse_list(data, path.name, options)
 
 
@@ -156,7 +159,7 @@ def parse_list(data: bytes, filename: str = "", options: ParseOptions | None = N
     positions = list(range(len(workbook.sheet_names)))
     if options.sheet is not None:
         if options.sheet not in workbook.sheet_names:
-            raise ListFileError(f"文件中没有名为“{options.sheet}”的工作表")
+            raise ListFileError(_("文件中没有名为“%(sheet)s”的工作表") % {"sheet": options.sheet})
         positions = [workbook.sheet_names.index(options.sheet)]
     empty = True
     for position in positions:
@@ -166,11 +169,11 @@ def parse_list(data: bytes, filename: str = "", options: ParseOptions | None = N
         if layout is not None:
             return _SheetParser(workbook.format, sheet, layout, options).parse()
     if empty:
-        raise ListFileError("文件中没有任何内容" if len(positions) == 1 else "文件的工作表都是空的")
+        raise ListFileError(_("文件中没有任何内容") if len(positions) == 1 else _("文件的工作表都是空的"))
     if options.header_row is not None:
-        raise ListFileError(f"第{options.header_row}行是空行，不能作为表头")
-    raise ListFileError("未找到表头：前30行中没有同时写有“项目名称”和建设单位、建设地点、总投资等列名的行；"
-                        "请检查是否为重点项目名单，或在导入页面指定各列的含义")
+        raise ListFileError(_("第%(row)s行是空行，不能作为表头") % {"row": options.header_row})
+    raise ListFileError(_("未找到表头：前30行中没有同时写有“项目名称”和建设单位、建设地点、总投资等列名的行；"
+                          "请检查是否为重点项目名单，或在导入页面指定各列的含义"))
 
 
 def peek_rows(data: bytes, filename: str = "", limit: int = 15,
@@ -224,9 +227,9 @@ class _SheetParser:
     # -- setup ------------------------------------------------------------------------------------------------------
     def parse(self) -> ParseResult:
         if "name" not in self.columns:
-            raise ListFileError("表头中没有“项目名称”列；请指定哪一列是项目名称")
+            raise ListFileError(_("表头中没有“项目名称”列；请指定哪一列是项目名称"))
         above = self.sheet.rows[: self.layout.first_row]
-        for _, cells in above:
+        for _row, cells in above:
             for value in cells:
                 text = cell_text(value)
                 if text and self.note_unit is None:
@@ -236,7 +239,7 @@ class _SheetParser:
         self._check_location_columns()
         plan_year = self._plan_year()
         if self.sheet.ignored_columns:
-            self.issues.append(Issue(Severity.WARNING, f"第{MAX_COLUMNS}列之后的内容已忽略"))
+            self.issues.append(Issue(Severity.WARNING, _("第%(count)s列之后的内容已忽略") % {"count": MAX_COLUMNS}))
         body = self.sheet.rows[self.layout.last_row + 1:]
         total_rows = len(body)
         for done, (sheet_row, cells) in enumerate(body, start=1):
@@ -256,15 +259,15 @@ class _SheetParser:
             return
         scope = self.gazetteer.by_code(self.options.within) if self.options.within else None
         if scope is None or scope.level == "province":
-            raise ListFileError("表头中没有“建设地点”“所在县市区”或“区划代码”列，无法确定项目所属区县")
+            raise ListFileError(_("表头中没有“建设地点”“所在县市区”或“区划代码”列，无法确定项目所属区县"))
         self.default_region = scope
 
     def _plan_year(self) -> int | None:
         header_year = self.layout.plan_year
         if header_year and self.options.year and header_year != self.options.year:
             column = self.columns["annual_plan"]
-            raise ListFileError(f"表头“{column.short_label}”是{header_year}年的计划，"
-                                f"与指定的年度{self.options.year}不一致")
+            raise ListFileError(_("表头“%(label)s”是%(header_year)s年的计划，与指定的年度%(year)s不一致")
+                                % {"label": column.short_label, "header_year": header_year, "year": self.options.year})
         title_year = None
         if self.title:
             match = _TITLE_YEAR_RE.search(self.title)
@@ -303,9 +306,10 @@ class _SheetParser:
         if name is None:
             if self._has_project_content(cells) or self._get(cells, "total_investment") is not None:
                 self.rows.append(ParsedRow(row=row, name="", issues=[
-                    Issue(Severity.ERROR, "项目名称为空", row, name_column.short_label, name_column.letter)]))
+                    Issue(Severity.ERROR, _("项目名称为空"), row, name_column.short_label, name_column.letter)]))
             else:
-                self.issues.append(Issue(Severity.WARNING, f"无法识别的行“{first_text[:30]}”，已跳过", row))
+                self.issues.append(Issue(Severity.WARNING,
+                                         _("无法识别的行“%(text)s”，已跳过") % {"text": first_text[:30]}, row))
             return
         self.rows.append(self._project_row(row, cells, name))
 
@@ -327,8 +331,10 @@ class _SheetParser:
             try:
                 amount = parse_money_cell(value, self._unit(column))
             except ValueError as exc:
-                self.issues.append(Issue(Severity.WARNING, f"“{label}”的金额无法读取，未核对：{exc}", row,
-                                         column.short_label, column.letter))
+                self.issues.append(Issue(Severity.WARNING,
+                                         _("“%(label)s”的金额无法读取，未核对：%(reason)s")
+                                         % {"label": label, "reason": exc},
+                                         row, column.short_label, column.letter))
                 continue
             if amount is not None:
                 declared[field_key] = (amount, _tolerance(value, self._unit(column)))
@@ -354,7 +360,8 @@ class _SheetParser:
             count = section.heading.count
             if count is not None and count != len(rows):
                 self.issues.append(Issue(
-                    Severity.WARNING, f"“{section.label}”标明{count}个项目，其下实际有{len(rows)}个", section.row))
+                    Severity.WARNING, _("“%(label)s”标明%(declared)s个项目，其下实际有%(actual)s个")
+                    % {"label": section.label, "declared": count, "actual": len(rows)}, section.row))
             self._check_sums(section.row, section.label, rows, section.declared)
 
     def _check_totals(self) -> None:
@@ -362,7 +369,8 @@ class _SheetParser:
             rows = self.rows[total.start:total.end] if total.end is not None else self.rows
             if total.count is not None and total.count != len(rows):
                 self.issues.append(Issue(
-                    Severity.WARNING, f"“{total.label}”标明{total.count}个项目，实际有{len(rows)}个", total.row))
+                    Severity.WARNING, _("“%(label)s”标明%(declared)s个项目，实际有%(actual)s个")
+                    % {"label": total.label, "declared": total.count, "actual": len(rows)}, total.row))
             self._check_sums(total.row, total.label, rows, total.declared)
 
     def _check_sums(self, row: int, label: str, rows: Sequence[ParsedRow],
@@ -376,8 +384,10 @@ class _SheetParser:
             if abs(actual - amount) > tolerance:
                 self.issues.append(Issue(
                     Severity.WARNING,
-                    f"“{label}”的{FIELD_LABELS[field_key]}为{_wan(amount)}万元，与所列{len(rows)}个项目之和"
-                    f"{_wan(actual)}万元不符（相差{_wan(actual - amount)}万元）",
+                    _("“%(label)s”的%(field)s为%(declared)s万元，与所列%(count)s个项目之和%(actual)s万元不符"
+                      "（相差%(difference)s万元）")
+                    % {"label": label, "field": _(FIELD_LABELS[field_key]), "declared": _wan(amount),
+                       "count": len(rows), "actual": _wan(actual), "difference": _wan(actual - amount)},
                     row, column.short_label, column.letter))
 
     def _unit(self, column: Column) -> str | None:
@@ -399,7 +409,7 @@ class _SheetParser:
         for field_key in ("name", "region", "region_code", *_TEXT_FIELDS):
             text = texts.get(field_key)
             if text is not None and text.startswith("#") and is_error_value(text):
-                error(field_key, f"单元格是公式错误值{text}，请在Excel或WPS中修正公式后再导入")
+                error(field_key, _("单元格是公式错误值%(value)s，请在Excel或WPS中修正公式后再导入") % {"value": text})
 
         for field_key, attribute in (("total_investment", "total_investment_wan"), ("annual_plan", "annual_plan_wan")):
             column = self.columns.get(field_key)
@@ -414,7 +424,7 @@ class _SheetParser:
             if value is not None and self._unit(column) is None and not _has_unit(value) \
                     and field_key not in self.warned_bare_unit:
                 self.warned_bare_unit.add(field_key)
-                self.issues.append(Issue(Severity.WARNING, "该列和表头都未注明金额单位，按万元计", row,
+                self.issues.append(Issue(Severity.WARNING, _("该列和表头都未注明金额单位，按万元计"), row,
                                          column.short_label, column.letter))
         self._years(parsed, cells, error)
         section_category = next((s.heading.title for s in reversed(self.sections) if s.heading.is_category), None)
@@ -424,11 +434,12 @@ class _SheetParser:
         self._region(parsed, texts, error)
         if (parsed.total_investment_wan is not None and parsed.annual_plan_wan is not None
                 and parsed.annual_plan_wan > parsed.total_investment_wan):
-            error("annual_plan", "年度计划投资大于总投资", Severity.WARNING)
+            error("annual_plan", _("年度计划投资大于总投资"), Severity.WARNING)
         key = ("code", parsed.national_code) if parsed.national_code else (
             ("code", parsed.code) if parsed.code else ("name", name, parsed.region_code or ""))
         if parsed.ok and key in self.seen:
-            error("national_code" if parsed.national_code else "name", f"与第{self.seen[key]}行是同一个项目（重复）")
+            error("national_code" if parsed.national_code else "name",
+                  _("与第%(row)s行是同一个项目（重复）") % {"row": self.seen[key]})
         elif parsed.ok:
             self.seen[key] = row
         return parsed
@@ -450,7 +461,7 @@ class _SheetParser:
                 if year is not None:
                     setattr(parsed, field_key, year)
         if parsed.start_year and parsed.end_year and parsed.end_year < parsed.start_year:
-            error("years" if "years" in self.columns else "end_year", "结束年份早于开始年份")
+            error("years" if "years" in self.columns else "end_year", _("结束年份早于开始年份"))
 
     def _region(self, parsed: ParsedRow, texts: Mapping[str, str | None], error: Callable[..., None]) -> None:
         division: Division | None = None
@@ -460,10 +471,11 @@ class _SheetParser:
         if code_text:
             division = self.gazetteer.by_code(code_text.upper())
             if division is None or division.level in ("town", "province"):
-                error("region_code", f"区划代码“{code_text}”不是山东省的市、县（市、区）或功能区")
+                error("region_code", _("区划代码“%(code)s”不是山东省的市、县（市、区）或功能区") % {"code": code_text})
                 return
             if within and not self.gazetteer.is_within(division, within):
-                error("region_code", f"区划代码“{code_text}”（{division.name}）不在导入范围内")
+                error("region_code", _("区划代码“%(code)s”（%(name)s）不在导入范围内")
+                      % {"code": code_text, "name": division.name})
                 return
         elif region_text or parsed.address:
             division = self._resolve_places(region_text, parsed.address, error)
@@ -473,7 +485,7 @@ class _SheetParser:
             division = self.default_region
         else:
             field_key = "region" if "region" in self.columns else "address"
-            error(field_key, "未填写建设地点，无法确定所属区县")
+            error(field_key, _("未填写建设地点，无法确定所属区县"))
             return
         parsed.region_name, parsed.region_code = division.name, division.code
 
@@ -489,18 +501,19 @@ class _SheetParser:
                 if self.gazetteer.is_within(deeper, found.code):
                     return deeper  # 所在县市区 says 潍坊市, 建设地点 names the district
                 if not (deeper.code and self.gazetteer.is_within(found, deeper.code)):
-                    error("region", f"所在县市区“{region_text}”与建设地点“{address}”不一致")
+                    error("region", _("所在县市区“%(region)s”与建设地点“%(address)s”不一致")
+                          % {"region": region_text, "address": address})
                     return None
             return found
         if by_region is not None:
             if by_address is not None and by_address.division is not None and (
                     not by_region.candidates or by_address.division in by_region.candidates):
                 return by_address.division
-            error("region", by_region.error or "无法识别所属区县")
+            error("region", by_region.error or _("无法识别所属区县"))
             return None
         assert by_address is not None
         if by_address.division is None:
-            error("address", by_address.error or "无法识别所属区县")
+            error("address", by_address.error or _("无法识别所属区县"))
         return by_address.division
 
 

@@ -29,6 +29,8 @@ from typing import IO
 
 from python_calamine import CalamineError, CalamineSheet, CalamineWorkbook, SheetTypeEnum, SheetVisibleEnum
 
+from keyprojects.core.i18n import gettext as _
+from keyprojects.core.i18n import gettext_noop
 from keyprojects.projects.listfile.errors import ListFileError
 from keyprojects.projects.listfile.headers import MergedRange, column_letter
 from keyprojects.projects.listfile.values import CellValue
@@ -79,9 +81,10 @@ class WorkbookData:
 def open_workbook(data: bytes, filename: str = "") -> WorkbookData:
     """Recognise the format of ``data`` and return a workbook whose sheets load on demand."""
     if not data:
-        raise ListFileError("文件为空")
+        raise ListFileError(_("文件为空"))
     if len(data) > MAX_FILE_BYTES:
-        raise ListFileError(f"文件过大（{len(data) / 1024 / 1024:.1f}MB），上限为{MAX_FILE_BYTES // 1024 // 1024}MB")
+        raise ListFileError(_("文件过大（%(size).1fMB），上限为%(limit)sMB")
+                            % {"size": len(data) / 1024 / 1024, "limit": MAX_FILE_BYTES // 1024 // 1024})
     head = data[:2048]
     if head.startswith(b"PK\x03\x04"):
         return _open_zip(data)
@@ -95,18 +98,21 @@ def open_workbook(data: bytes, filename: str = "") -> WorkbookData:
 def _refuse_known_non_spreadsheets(head: bytes, filename: str) -> None:
     lowered = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if lowered.startswith(b"%pdf"):
-        raise ListFileError("这是PDF文件，不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件")
+        raise ListFileError(_("这是PDF文件，不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件"))
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM")):
-        raise ListFileError("这是图片文件，不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件")
+        raise ListFileError(_("这是图片文件，不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件"))
     if lowered.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")) or (
             lowered.startswith(b"<") and (b"<html" in lowered or b"<table" in lowered)):
-        raise ListFileError("这是网页（HTML）格式的文件（常见于系统导出的“.xls”），"
-                            "请在Excel或WPS中打开并另存为.xlsx后再导入")
+        raise ListFileError(_("这是网页（HTML）格式的文件（常见于系统导出的“.xls”），"
+                              "请在Excel或WPS中打开并另存为.xlsx后再导入"))
     if lowered.startswith(b"<?xml") and b"urn:schemas-microsoft-com:office:spreadsheet" in head:
-        raise ListFileError("这是“XML电子表格2003”格式，请在Excel或WPS中打开并另存为.xlsx后再导入")
+        raise ListFileError(_("这是“XML电子表格2003”格式，请在Excel或WPS中打开并另存为.xlsx后再导入"))
     if lowered.startswith((b"{\\rtf", b"\x1f\x8b", b"rar!", b"7z\xbc\xaf")):
-        suffix = PurePath(filename).suffix or "该"
-        raise ListFileError(f"{suffix}文件不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件")
+        suffix = PurePath(filename).suffix
+        if not suffix:
+            raise ListFileError(_("该文件不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件"))
+        raise ListFileError(_("%(suffix)s文件不是电子表格；请导入Excel、WPS表格（.xlsx/.xls/.ods）或CSV文件")
+                            % {"suffix": suffix})
 
 
 # -- zip based: xlsx and ods -------------------------------------------------------------------------------------------
@@ -115,14 +121,14 @@ def _open_zip(data: bytes) -> WorkbookData:
         archive = zipfile.ZipFile(io.BytesIO(data))
         names = set(archive.namelist())
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ListFileError("文件已损坏，无法作为Excel（.xlsx）或ODS文件打开") from exc
+        raise ListFileError(_("文件已损坏，无法作为Excel（.xlsx）或ODS文件打开")) from exc
     declared = sum(info.file_size for info in archive.infolist())
     if declared > MAX_UNZIPPED_BYTES:
-        raise ListFileError(f"文件解压后过大（{declared // 1024 // 1024}MB），"
-                            f"上限为{MAX_UNZIPPED_BYTES // 1024 // 1024}MB")
+        raise ListFileError(_("文件解压后过大（%(size)sMB），上限为%(limit)sMB")
+                            % {"size": declared // 1024 // 1024, "limit": MAX_UNZIPPED_BYTES // 1024 // 1024})
     if "mimetype" in names and archive.read("mimetype").strip() == _ODS_MIME:
         if "content.xml" not in names:
-            raise ListFileError("ODS文件缺少内容（content.xml），文件可能已损坏")
+            raise ListFileError(_("ODS文件缺少内容（content.xml），文件可能已损坏"))
         with archive.open("content.xml") as stream:
             _guard_ods(stream)
         return _open_calamine(data, "ods", guard=None)
@@ -137,10 +143,10 @@ def _open_zip(data: bytes) -> WorkbookData:
 
         return _open_calamine(data, "xlsx", guard=guard)
     if "word/document.xml" in names:
-        raise ListFileError("这是Word文档，不是电子表格；请把表格复制到Excel或WPS表格中保存为.xlsx后再导入")
+        raise ListFileError(_("这是Word文档，不是电子表格；请把表格复制到Excel或WPS表格中保存为.xlsx后再导入"))
     if "ppt/presentation.xml" in names:
-        raise ListFileError("这是PowerPoint演示文稿，不是电子表格")
-    raise ListFileError("这是压缩包，不是电子表格；请解压后导入其中的Excel文件")
+        raise ListFileError(_("这是PowerPoint演示文稿，不是电子表格"))
+    raise ListFileError(_("这是压缩包，不是电子表格；请解压后导入其中的Excel文件"))
 
 
 _ATTR_RE = re.compile(rb'([\w:]+)\s*=\s*"([^"]*)"')
@@ -179,11 +185,11 @@ def _chunks(stream: IO[bytes], limit: int = MAX_UNZIPPED_BYTES) -> Iterator[byte
             break
         total += len(chunk)
         if total > limit:
-            raise ListFileError(f"文件解压后过大，上限为{limit // 1024 // 1024}MB")
+            raise ListFileError(_("文件解压后过大，上限为%(limit)sMB") % {"limit": limit // 1024 // 1024})
         buffer = carry + chunk
         cut = buffer.rfind(b">") + 1
         if cut == 0 and len(buffer) > 64 * _CHUNK:
-            raise ListFileError(f"文件中有超长内容，单元格不能超过{MAX_CELL_CHARS}个字符")
+            raise ListFileError(_("文件中有超长内容，单元格不能超过%(limit)s个字符") % {"limit": MAX_CELL_CHARS})
         yield buffer[:cut]
         carry = buffer[cut:]
     if carry:
@@ -192,8 +198,9 @@ def _chunks(stream: IO[bytes], limit: int = MAX_UNZIPPED_BYTES) -> Iterator[byte
 
 def _too_large(rows: int, columns: int) -> ListFileError:
     return ListFileError(
-        f"工作表的数据区域过大（{rows}行×{columns}列），上限为{MAX_DENSE_CELLS}个单元格；"
-        "表格中可能有大量空白行或远处的单元格有内容，请删除多余的行和列后再导入")
+        _("工作表的数据区域过大（%(rows)s行×%(columns)s列），上限为%(limit)s个单元格；"
+          "表格中可能有大量空白行或远处的单元格有内容，请删除多余的行和列后再导入")
+        % {"rows": rows, "columns": columns, "limit": MAX_DENSE_CELLS})
 
 
 # Empty cells (<c r="A5" s="3"/>) carry only formatting, and rows left empty without them (a million formatted blank
@@ -229,7 +236,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[bytes, bytes]]:
         chunk = stream.read(_CHUNK)
         total += len(chunk)
         if total > MAX_UNZIPPED_BYTES:
-            raise ListFileError(f"文件解压后过大，上限为{MAX_UNZIPPED_BYTES // 1024 // 1024}MB")
+            raise ListFileError(_("文件解压后过大，上限为%(limit)sMB") % {"limit": MAX_UNZIPPED_BYTES // 1024 // 1024})
         buffer = _XLSX_EMPTY_ROW_RE.sub(b"", _XLSX_EMPTY_CELL_RE.sub(b"", carry + chunk))
         end = 0
         for match in _XLSX_ROW_RE.finditer(buffer):
@@ -237,7 +244,7 @@ def _xlsx_rows(stream: IO[bytes]) -> Iterator[tuple[bytes, bytes]]:
             end = match.end()
         carry = buffer[end:] if end else buffer
         if len(carry) > _MAX_ROW_BYTES:
-            raise ListFileError(f"文件中有超长内容，单元格不能超过{MAX_CELL_CHARS}个字符")
+            raise ListFileError(_("文件中有超长内容，单元格不能超过%(limit)s个字符") % {"limit": MAX_CELL_CHARS})
         if not chunk:
             return
 
@@ -255,7 +262,7 @@ def _guard_xlsx_sheet(stream: IO[bytes]) -> ErrorCells:
         number = _ROW_NUMBER_RE.search(attrs)
         row = int(number.group(1)) if number else row + 1
         if row > EXCEL_MAX_ROWS:
-            raise ListFileError(f"工作表超过Excel的最大行数{EXCEL_MAX_ROWS}，文件可能已损坏")
+            raise ListFileError(_("工作表超过Excel的最大行数%(limit)s，文件可能已损坏") % {"limit": EXCEL_MAX_ROWS})
         if b"<f" in content or b":f" in content:
             missing.extend(_formulas_without_result(content, row)[: 5 - len(missing)])
         if _XLSX_VALUE_RE.search(content) is None:
@@ -272,9 +279,9 @@ def _guard_xlsx_sheet(stream: IO[bytes]) -> ErrorCells:
         if max_row * max_column > MAX_DENSE_CELLS:
             raise _too_large(max_row, max_column)
     if missing:
-        cells = "、".join(missing)
-        raise ListFileError(f"文件中的公式没有计算结果（如{cells}单元格），可能是由程序生成的；"
-                            "请在Excel或WPS中打开、保存后再导入，或把公式转换为数值")
+        cells = _("、").join(missing)
+        raise ListFileError(_("文件中的公式没有计算结果（如%(cells)s单元格），可能是由程序生成的；"
+                              "请在Excel或WPS中打开、保存后再导入，或把公式转换为数值") % {"cells": cells})
     return errors
 
 
@@ -283,7 +290,8 @@ def _formulas_without_result(content: bytes, row: int) -> list[str]:
     for position, match in enumerate(_XLSX_FORMULA_CELL_RE.finditer(content)):
         if _XLSX_VALUE_RE.search(match.group(2)) is None:
             ref = _CELL_REF_RE.search(match.group(1))
-            found.append(ref.group(1).decode() + ref.group(2).decode() if ref else f"第{row}行第{position + 1}个")
+            found.append(ref.group(1).decode() + ref.group(2).decode() if ref
+                         else _("第%(row)s行第%(position)s个") % {"row": row, "position": position + 1})
     return found
 
 
@@ -329,21 +337,25 @@ def _guard_ods(stream: IO[bytes]) -> None:
 
 
 # -- calamine ---------------------------------------------------------------------------------------------------------
-_FORMAT_NAMES = {"xlsx": "Excel（.xlsx）", "xls": "Excel 97-2003（.xls）", "ods": "OpenDocument（.ods）"}
+_FORMAT_NAMES = {"xlsx": gettext_noop("Excel（.xlsx）"), "xls": gettext_noop("Excel 97-2003（.xls）"),
+                 "ods": gettext_noop("OpenDocument（.ods）")}
 
 
 def _open_calamine(data: bytes, fmt: str, guard: Callable[[int], ErrorCells] | None) -> WorkbookData:
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except (CalamineError, ValueError, OSError) as exc:
-        hint = "，或已加密（请取消密码后再导入）" if fmt == "xls" else ""
-        raise ListFileError(f"无法读取{_FORMAT_NAMES[fmt]}文件：文件已损坏{hint}") from exc
+        if fmt == "xls":
+            message = _("无法读取%(format)s文件：文件已损坏，或已加密（请取消密码后再导入）")
+        else:
+            message = _("无法读取%(format)s文件：文件已损坏")
+        raise ListFileError(message % {"format": _(_FORMAT_NAMES[fmt])}) from exc
     visible = [
         (i, meta.name) for i, meta in enumerate(workbook.sheets_metadata)
         if meta.typ == SheetTypeEnum.WorkSheet and meta.visible == SheetVisibleEnum.Visible
     ] or list(enumerate(workbook.sheet_names))
     if not visible:
-        raise ListFileError("文件中没有工作表")
+        raise ListFileError(_("文件中没有工作表"))
 
     def load(position: int) -> SheetData:
         index, name = visible[position]
@@ -351,10 +363,10 @@ def _open_calamine(data: bytes, fmt: str, guard: Callable[[int], ErrorCells] | N
         try:
             sheet = workbook.get_sheet_by_index(index)
         except (CalamineError, ValueError, OSError) as exc:
-            raise ListFileError(f"无法读取工作表“{name}”：文件已损坏") from exc
+            raise ListFileError(_("无法读取工作表“%(name)s”：文件已损坏") % {"name": name}) from exc
         return _sheet_data(name, sheet, error_cells)
 
-    return WorkbookData(fmt, [name for _, name in visible], load)
+    return WorkbookData(fmt, [name for _index, name in visible], load)
 
 
 def _sheet_data(name: str, sheet: CalamineSheet, error_cells: ErrorCells) -> SheetData:
@@ -377,7 +389,7 @@ def _sheet_data(name: str, sheet: CalamineSheet, error_cells: ErrorCells) -> She
         if cells is not None:
             rows.append((row_number, cells))
             if len(rows) > MAX_ROWS:
-                raise ListFileError(f"工作表超过{MAX_ROWS}行，请分成几个文件导入")
+                raise ListFileError(_("工作表超过%(limit)s行，请分成几个文件导入") % {"limit": MAX_ROWS})
     return SheetData(name, rows, merged, ignored)
 
 
@@ -388,12 +400,13 @@ def _clean_cells(raw: Sequence[CellValue], row_number: int) -> list[CellValue] |
     for index, value in enumerate(raw):
         if isinstance(value, str):
             if len(value) > MAX_CELL_CHARS:
-                raise ListFileError(f"第{row_number + 1}行{column_letter(index)}列的单元格有{len(value)}个字符，"
-                                    f"超过上限{MAX_CELL_CHARS}")
+                raise ListFileError(_("第%(row)s行%(column)s列的单元格有%(length)s个字符，超过上限%(limit)s")
+                                    % {"row": row_number + 1, "column": column_letter(index), "length": len(value),
+                                       "limit": MAX_CELL_CHARS})
             if len(value) == MAX_CELL_CHARS:
                 # calamine cuts longer cells to Excel's limit without saying so.
-                raise ListFileError(f"第{row_number + 1}行{column_letter(index)}列的单元格达到"
-                                    f"{MAX_CELL_CHARS}个字符的上限，内容可能已被截断")
+                raise ListFileError(_("第%(row)s行%(column)s列的单元格达到%(limit)s个字符的上限，内容可能已被截断")
+                                    % {"row": row_number + 1, "column": column_letter(index), "limit": MAX_CELL_CHARS})
             if not value.strip():
                 value = None
         if value is not None:
@@ -416,7 +429,7 @@ def decode_text(data: bytes) -> str:
     try:
         return data.decode("gb18030")
     except UnicodeDecodeError as exc:
-        raise ListFileError("无法识别文件的文字编码（支持UTF-8和GBK/GB18030），或文件不是文本格式的CSV") from exc
+        raise ListFileError(_("无法识别文件的文字编码（支持UTF-8和GBK/GB18030），或文件不是文本格式的CSV")) from exc
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -428,10 +441,10 @@ def _sniff_delimiter(text: str) -> str:
 
 def _open_csv(data: bytes) -> WorkbookData:
     if b"\x00" in data[:8192] and not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise ListFileError("文件不是电子表格或CSV文本（含有二进制内容）；请导入.xlsx、.xls、.ods或.csv文件")
+        raise ListFileError(_("文件不是电子表格或CSV文本（含有二进制内容）；请导入.xlsx、.xls、.ods或.csv文件"))
     text = decode_text(data)
     if not text.strip():
-        raise ListFileError("文件为空")
+        raise ListFileError(_("文件为空"))
 
     def load(_position: int) -> SheetData:
         reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
@@ -447,14 +460,15 @@ def _open_csv(data: bytes) -> WorkbookData:
                 if cells is not None:
                     rows.append((row_number, cells))
                     if len(rows) > MAX_ROWS:
-                        raise ListFileError(f"文件超过{MAX_ROWS}行，请分成几个文件导入")
+                        raise ListFileError(_("文件超过%(limit)s行，请分成几个文件导入") % {"limit": MAX_ROWS})
         except csv.Error as exc:
             line = row_number + 2
             if "field larger" in str(exc):
-                raise ListFileError(f"第{line}行附近有超长的单元格（超过{csv.field_size_limit()}个字符）") from exc
+                raise ListFileError(_("第%(row)s行附近有超长的单元格（超过%(limit)s个字符）")
+                                    % {"row": line, "limit": csv.field_size_limit()}) from exc
             if "NUL" in str(exc):
-                raise ListFileError(f"第{line}行含有二进制内容，文件不是CSV文本") from exc
-            raise ListFileError(f"第{line}行不是有效的CSV格式：{exc}") from exc
+                raise ListFileError(_("第%(row)s行含有二进制内容，文件不是CSV文本") % {"row": line}) from exc
+            raise ListFileError(_("第%(row)s行不是有效的CSV格式：%(reason)s") % {"row": line, "reason": exc}) from exc
         return SheetData("CSV", rows, [], ignored)
 
     return WorkbookData("csv", ["CSV"], load)

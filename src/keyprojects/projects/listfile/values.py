@@ -1,8 +1,8 @@
 """Cell-level parsing for key-project lists: text, years, money with its unit, section and total rows. Pure.
 
 Everything here takes one cell value as the spreadsheet reader gives it (``str``, ``int``, ``float``, ``bool``,
-dates, or ``None`` for a blank cell) and either returns a clean value or raises :class:`ValueError` with a Chinese
-message.
+dates, or ``None`` for a blank cell) and either returns a clean value or raises :class:`ValueError` with a message in
+the active language (Chinese by default).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal
 
+from keyprojects.core.i18n import gettext as _
 from keyprojects.core.money import UNIT_FACTORS_WAN, MoneyError, parse_money_wan
 
 __all__ = [
@@ -95,7 +96,7 @@ def is_error_value(text: str) -> bool:
 
 def _check_error_value(text: str) -> None:
     if is_error_value(text):
-        raise ValueError(f"单元格是公式错误值{text}，请在Excel或WPS中修正公式后再导入")
+        raise ValueError(_("单元格是公式错误值%(value)s，请在Excel或WPS中修正公式后再导入") % {"value": text})
 
 
 def parse_years(value: CellValue) -> tuple[int | None, int | None]:
@@ -107,7 +108,7 @@ def parse_years(value: CellValue) -> tuple[int | None, int | None]:
     if value is None:
         return None, None
     if isinstance(value, bool):
-        raise ValueError("建设年限不是年份")
+        raise ValueError(_("建设年限不是年份"))
     if isinstance(value, dt.date):  # datetime is a date too
         return value.year, value.year
     if isinstance(value, int | float) and not float(value).is_integer() and 1000 <= value < 10000:
@@ -122,7 +123,7 @@ def parse_years(value: CellValue) -> tuple[int | None, int | None]:
     compact = unicodedata.normalize("NFKC", text).translate(_CHINESE_DIGITS)
     years = [int(y) for y in _YEAR_RE.findall(compact)]
     if not years:
-        raise ValueError(f"“{text}”中没有四位数的年份")
+        raise ValueError(_("“%(text)s”中没有四位数的年份") % {"text": text})
     for year in years:
         _check_year(year, text)
     if len(years) == 1:
@@ -132,13 +133,13 @@ def parse_years(value: CellValue) -> tuple[int | None, int | None]:
             return None, years[0]
     start, end = years[0], years[-1]
     if end < start:
-        raise ValueError(f"“{text}”的结束年份早于开始年份")
+        raise ValueError(_("“%(text)s”的结束年份早于开始年份") % {"text": text})
     return start, end
 
 
 def _check_year(year: int, text: str) -> None:
     if not MIN_YEAR <= year <= MAX_YEAR:
-        raise ValueError(f"“{text}”中的年份{year}不合理")
+        raise ValueError(_("“%(text)s”中的年份%(year)s不合理") % {"text": text, "year": year})
 
 
 def find_unit(header: str | None) -> str | None:
@@ -166,7 +167,7 @@ def parse_money_cell(value: CellValue, unit: str | None) -> Decimal | None:
     if value is None:
         return None
     if isinstance(value, dt.date | dt.time | dt.timedelta):
-        raise ValueError("金额单元格是日期或时间，不是金额")
+        raise ValueError(_("金额单元格是日期或时间，不是金额"))
     if isinstance(value, str):
         text = cell_text(value)
         if text is None:
@@ -174,14 +175,14 @@ def parse_money_cell(value: CellValue, unit: str | None) -> Decimal | None:
         _check_error_value(text)
         if _APPROXIMATE_RE.search(text):
             # core.money reads "两三亿" digit by digit as 23亿; in a list it is an estimate, not an amount.
-            raise ValueError(f"“{text}”是约数，请填写确切金额")
+            raise ValueError(_("“%(text)s”是约数，请填写确切金额") % {"text": text})
         value = text
     try:
         return parse_money_wan(value, default_unit=unit or "万元")
     except MoneyError as exc:
         message = str(exc)
-        if isinstance(value, str) and message.endswith("不是可识别的数字"):
-            message = f"“{value}”不是可识别的金额"
+        if isinstance(value, str) and exc.code == "unreadable":
+            message = _("“%(text)s”不是可识别的金额") % {"text": value}
         raise ValueError(message) from exc
 
 

@@ -12,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from keyprojects.audit.actions import Actor
 from keyprojects.audit.models import AuditSource
@@ -23,16 +25,19 @@ def _date(value: str) -> dt.date:
     try:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--published 应为 YYYY-MM-DD：{value}") from exc
+        raise CommandError(_("--published 应为 YYYY-MM-DD：%(value)s") % {"value": value}) from exc
 
 
 class Command(BaseCommand):
-    help = "从新闻稿中提取项目事实（--json 输出，或存入审核队列）"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set at run time in the active language: argparse cannot format a lazy string.
+        self.help = _("从新闻稿中提取项目事实（--json 输出，或存入审核队列）")
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("paths", nargs="+", help="文本或 HTML 文件")
-        parser.add_argument("--json", action="store_true", help="每行输出一条事实（JSON），不写数据库")
-        parser.add_argument("--published", type=_date, default=None, help="发布日期 YYYY-MM-DD")
+        parser.add_argument("paths", nargs="+", help=_("文本或 HTML 文件"))
+        parser.add_argument("--json", action="store_true", help=_("每行输出一条事实（JSON），不写数据库"))
+        parser.add_argument("--published", type=_date, default=None, help=_("发布日期 YYYY-MM-DD"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         published: dt.date | None = options["published"]
@@ -41,10 +46,14 @@ class Command(BaseCommand):
             try:
                 raw = path.read_text(encoding="utf-8")
             except (OSError, UnicodeDecodeError) as exc:
-                raise CommandError(f"无法读取 {name}：{exc}") from exc
+                raise CommandError(_("无法读取 %(path)s：%(error)s") % {"path": name, "error": exc}) from exc
             if options["json"]:
                 for record in process(raw, published, supervised_area()).records(source=name):
                     self.stdout.write(json.dumps(record, ensure_ascii=False))
                 continue
             article = do_ingest(Actor(user=None, source=AuditSource.CLI), raw, name, published)
-            self.stdout.write(f"{name}：{article.facts.count()}条事实待审核")
+            count = article.facts.count()
+            self.stdout.write(
+                ngettext("%(path)s：%(count)s条事实待审核", "%(path)s：%(count)s条事实待审核", count)
+                % {"path": name, "count": count}
+            )

@@ -6,16 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
 from keyprojects.notifications.actions import do_deliver_pending
 
 
 class Command(BaseCommand):
-    help = "投递待发送的通知（邮件、钉钉、企业微信），失败的按退避重试"
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Set at run time in the active language: argparse cannot format a lazy string.
+        self.help = _("投递待发送的通知（邮件、钉钉、企业微信），失败的按退避重试")
 
     def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("--limit", type=int, default=200, help="本次最多投递条数")
+        parser.add_argument("--limit", type=int, default=200, help=_("本次最多投递条数"))
 
     def handle(self, *args: Any, **options: Any) -> None:
         result = do_deliver_pending(limit=options["limit"])
-        self.stdout.write(f"已发送 {result.sent} 条，待重试 {result.retrying} 条，放弃 {result.failed} 条。")
+        counts = {"sent": result.sent, "retrying": result.retrying, "failed": result.failed}
+        self.stdout.write(_("已发送 %(sent)s 条，待重试 %(retrying)s 条，放弃 %(failed)s 条。") % counts)
