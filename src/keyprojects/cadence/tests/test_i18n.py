@@ -26,7 +26,7 @@ def _client(world: World, english: bool) -> Client:
 def test_the_cadence_pages_in_english(world: World) -> None:
     client = _client(world, english=True)
     index = client.get(reverse("cadence:index")).content.decode()
-    assert ">Dispatch & bulletins</h1>" in index
+    assert ">Dispatch and bulletins</h1>" in index
     assert ">Half-monthly dispatch</a>" in index and ">Monthly bulletin</a>" in index
     assert ">Semi-annual observation</a>" in index and ">Performance assessment</a>" in index
     assert "半月调度" not in index and "调度通报" not in index
