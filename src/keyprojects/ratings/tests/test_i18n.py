@@ -107,11 +107,11 @@ def test_rate_command_in_english(world: World) -> None:
 
 
 def test_rule_texts_and_errors_in_english(world: World) -> None:
-    actions.ensure_default_rule_set(SYSTEM)
+    default = actions.ensure_default_rule_set(SYSTEM)
     client = login(world, english=True, role=Role.ADMIN)
     rules = client.get(reverse("ratings:rules")).content.decode()
     assert "Default scoring rules" in rules and "默认评分规则" not in rules
-    detail = client.get(reverse("ratings:rule_detail", kwargs={"pk": 1})).content.decode()
+    detail = client.get(reverse("ratings:rule_detail", kwargs={"pk": default.pk})).content.decode()
     assert "Weight: investment" in detail and "Score thresholds" in detail and "Version 1 · " in detail
     assert "权重：投资完成" not in detail
     with translation.override("en"), pytest.raises(RulesError) as caught:
