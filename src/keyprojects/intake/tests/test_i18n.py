@@ -3,12 +3,8 @@ news text, the facts and what accepting writes stay as they are; the catalog is 
 
 from __future__ import annotations
 
-import ast
 import datetime as dt
-import gettext
 import io
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -24,17 +20,7 @@ from keyprojects.intake.models import Article, Fact
 
 pytestmark = pytest.mark.django_db
 
-CATALOG = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 REPORT = "本报讯 3月5日，潍城区18个重点项目集中开工，总投资56.8亿元。\n3月5日，潍城年产10万吨新材料项目正式开工建设。\n"
-
-
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    """LocaleMiddleware leaves the last request's language active in the thread: reset it for the tests that follow."""
-    translation.deactivate()
-    yield
-    translation.deactivate()
 
 
 def login(world: World, role: str, language: str | None = None) -> Client:
@@ -91,51 +77,3 @@ def test_the_ingest_command_speaks_the_active_language(world: World, tmp_path: P
     # Without a publication date the report yields one fact (the one English singular).
     assert out.getvalue().splitlines() == [f"{path}：1条事实待审核", f"{path}: 1 fact to review"]
     assert Article.objects.count() == 1
-
-
-# --- the catalog -----------------------------------------------------------------------------------------------------
-
-
-def read_po(path: Path) -> list[dict[str, str]]:
-    """The entries of a .po file (msgctxt, msgid, msgid_plural, msgstr or msgstr[n], flags): standard library only."""
-    entries: list[dict[str, str]] = []
-    entry: dict[str, str] = {}
-    key = ""
-    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        line = raw.strip()
-        if not line:
-            if "msgid" in entry:
-                entries.append(entry)
-            entry, key = {}, ""
-        elif line.startswith("#,"):
-            entry["flags"] = line[2:]
-        elif line.startswith("#"):
-            continue  # comments, and obsolete (#~) entries
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)
-        else:
-            key, _space, value = line.partition(" ")
-            entry[key] = ast.literal_eval(value)
-    return entries
-
-
-def test_the_english_catalog_is_complete_and_compiled() -> None:
-    header, *messages = read_po(CATALOG / "django.po")
-    assert header["msgid"] == "" and "fuzzy" not in header.get("flags", "")
-    assert len(messages) > 60
-    compiled = gettext.GNUTranslations((CATALOG / "django.mo").open("rb"))
-    for entry in messages:
-        msgid, context = entry["msgid"], entry.get("msgctxt")
-        translations = [value for key, value in entry.items() if key.startswith("msgstr")]
-        assert translations and all(translations), f"untranslated: {msgid}"
-        assert "fuzzy" not in entry.get("flags", ""), f"fuzzy: {msgid}"
-        for text in translations:
-            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), f"placeholders: {msgid}"
-        # The .mo beside the .po must be compiled from it (CI has no gettext to rebuild it).
-        if "msgid_plural" in entry:
-            plural = entry["msgid_plural"]
-            one = compiled.npgettext(context, msgid, plural, 1) if context else compiled.ngettext(msgid, plural, 1)
-            assert one == entry["msgstr[0]"], f"stale .mo: {msgid}"
-        else:
-            found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
-            assert found == entry["msgstr"], f"stale .mo: {msgid}"

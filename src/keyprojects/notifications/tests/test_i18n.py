@@ -3,12 +3,7 @@ and the records written stay Chinese; the catalog is complete and compiled."""
 
 from __future__ import annotations
 
-import ast
-import gettext
 import io
-import re
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -23,17 +18,7 @@ from keyprojects.notifications.models import Delivery, DeliveryStatus
 
 pytestmark = pytest.mark.django_db
 
-CATALOG = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES"
-PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 ROBOT = "https://oapi.dingtalk.com/robot/send?access_token=abc"
-
-
-@pytest.fixture(autouse=True)
-def _default_language() -> Iterator[None]:
-    """LocaleMiddleware leaves the last request's language active in the thread: reset it for the tests that follow."""
-    translation.deactivate()
-    yield
-    translation.deactivate()
 
 
 def login(world: World, role: str, language: str | None = None) -> Client:
@@ -96,51 +81,3 @@ def test_the_deliver_command_speaks_the_active_language(world: World) -> None:
         "已发送 0 条，待重试 0 条，放弃 0 条。",
         "Sent: 0; to retry: 0; given up: 0.",
     ]
-
-
-# --- the catalog -----------------------------------------------------------------------------------------------------
-
-
-def read_po(path: Path) -> list[dict[str, str]]:
-    """The entries of a .po file (msgctxt, msgid, msgid_plural, msgstr or msgstr[n], flags): standard library only."""
-    entries: list[dict[str, str]] = []
-    entry: dict[str, str] = {}
-    key = ""
-    for raw in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        line = raw.strip()
-        if not line:
-            if "msgid" in entry:
-                entries.append(entry)
-            entry, key = {}, ""
-        elif line.startswith("#,"):
-            entry["flags"] = line[2:]
-        elif line.startswith("#"):
-            continue  # comments, and obsolete (#~) entries
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)
-        else:
-            key, _space, value = line.partition(" ")
-            entry[key] = ast.literal_eval(value)
-    return entries
-
-
-def test_the_english_catalog_is_complete_and_compiled() -> None:
-    header, *messages = read_po(CATALOG / "django.po")
-    assert header["msgid"] == "" and "fuzzy" not in header.get("flags", "")
-    assert len(messages) > 70
-    compiled = gettext.GNUTranslations((CATALOG / "django.mo").open("rb"))
-    for entry in messages:
-        msgid, context = entry["msgid"], entry.get("msgctxt")
-        translations = [value for key, value in entry.items() if key.startswith("msgstr")]
-        assert translations and all(translations), f"untranslated: {msgid}"
-        assert "fuzzy" not in entry.get("flags", ""), f"fuzzy: {msgid}"
-        for text in translations:
-            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(msgid)), f"placeholders: {msgid}"
-        # The .mo beside the .po must be compiled from it (CI has no gettext to rebuild it).
-        if "msgid_plural" in entry:
-            plural = entry["msgid_plural"]
-            one = compiled.npgettext(context, msgid, plural, 1) if context else compiled.ngettext(msgid, plural, 1)
-            assert one == entry["msgstr[0]"], f"stale .mo: {msgid}"
-        else:
-            found = compiled.pgettext(context, msgid) if context else compiled.gettext(msgid)
-            assert found == entry["msgstr"], f"stale .mo: {msgid}"

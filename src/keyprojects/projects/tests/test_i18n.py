@@ -3,14 +3,10 @@ catalogs of the apps this work covers are complete and compiled."""
 
 from __future__ import annotations
 
-import ast
-import gettext
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -20,16 +16,6 @@ from keyprojects.accounts.choices import Role
 from keyprojects.audit.models import AuditEntry
 from keyprojects.core.testing.fixtures import PASSWORD, World
 from keyprojects.projects.tests.listfile_builders import xlsx_bytes
-
-PACKAGE = Path(__file__).resolve().parents[2]
-CATALOG_APPS = ["projects", "regions", "directory", "accounts", "audit", "core"]
-
-
-@pytest.fixture(autouse=True)
-def default_language() -> Iterator[None]:
-    """An English request leaves English active in the thread (LocaleMiddleware never deactivates): put it back."""
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
@@ -44,51 +30,6 @@ def login(world: World, role: str = Role.ADMIN, language: str | None = None) -> 
         client.cookies["django_language"] = language
     assert client.login(username=world.users[role].username, password=PASSWORD)
     return client
-
-
-# -- the catalogs ----------------------------------------------------------------------------------------------------
-def po_entries(path: Path) -> list[dict[str, Any]]:
-    """The entries of a .po file (standard library only): msgid, msgid_plural, msgstr or msgstr[n], and flags."""
-    entries: list[dict[str, Any]] = []
-    entry: dict[str, Any] = {"flags": []}
-    key = ""
-    for line in (raw.strip() for raw in path.read_text(encoding="utf-8").splitlines()):
-        starts_entry = line.startswith("#,") or line.startswith("msgctxt ") or line.startswith("msgid ")
-        if (not line or starts_entry) and "msgid" in entry and "msgstr" in "".join(entry):
-            entries.append(entry)
-            entry = {"flags": []}
-        if line.startswith("#,"):
-            entry["flags"] += [flag.strip() for flag in line[2:].split(",")]
-        elif line.startswith('"'):
-            entry[key] += ast.literal_eval(line)  # a continuation line
-        elif line and not line.startswith("#"):
-            key, _space, text = line.partition(" ")
-            entry[key] = ast.literal_eval(text)
-    if "msgid" in entry:
-        entries.append(entry)
-    return entries
-
-
-@pytest.mark.parametrize("app", CATALOG_APPS)
-def test_the_english_catalog_is_complete_and_compiled(app: str) -> None:
-    po = PACKAGE / app / "locale" / "en" / "LC_MESSAGES" / "django.po"
-    entries = po_entries(po)
-    header, messages = entries[0], entries[1:]
-    assert header["msgid"] == "" and "fuzzy" not in header.get("flags", [])
-    assert len(messages) > 10
-    with (po.with_suffix(".mo")).open("rb") as fh:
-        compiled = gettext.GNUTranslations(fh)
-    for entry in messages:
-        assert "fuzzy" not in entry.get("flags", []), entry["msgid"]
-        if "msgid_plural" in entry:
-            forms = [entry[k] for k in sorted(entry) if k.startswith("msgstr[")]
-            assert len(forms) == 2 and all(forms), entry["msgid"]
-            assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 1) == forms[0]
-            assert compiled.ngettext(entry["msgid"], entry["msgid_plural"], 2) == forms[1]
-        else:
-            assert entry["msgstr"], f"{app}: no English for {entry['msgid']!r}"
-            assert compiled.gettext(entry["msgid"]) == entry["msgstr"], f"{app}: django.mo is older than django.po"
-            assert entry["msgstr"] != entry["msgid"], f"{app}: {entry['msgid']!r} is not translated"
 
 
 # -- pages -----------------------------------------------------------------------------------------------------------

@@ -4,12 +4,8 @@ translated; the English catalog is complete and compiled."""
 
 from __future__ import annotations
 
-import ast
-import gettext
 import io
-import re
 from io import StringIO
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -28,8 +24,6 @@ from keyprojects.ratings.scoring import Rules, RulesError
 from keyprojects.ratings.tests.helpers import W12, W13, listed_projects
 
 pytestmark = pytest.mark.django_db
-LOCALE = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES"
-HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def login(world: World, english: bool = False, role: str = Role.SUPERVISOR) -> Client:
@@ -161,52 +155,3 @@ def test_stored_reasons_in_english() -> None:
             ("This week's report was late", False),
         ]
         assert reasons.group_label("本区域") == "This region" and reasons.group_label("潍城区") == "潍城区"
-
-
-# --- the catalog -----------------------------------------------------------------------------------------------------
-
-
-def read_catalog(path: Path) -> list[dict[str, object]]:
-    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr / msgstr[n] and whether it is fuzzy."""
-    entries: list[dict[str, object]] = []
-    entry: dict[str, object] = {}
-    key = ""
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if not line.strip():
-            if entry:
-                entries.append(entry)
-            entry, key = {}, ""
-        elif line.startswith("#,"):
-            entry["fuzzy"] = "fuzzy" in line
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            entry[key] = str(entry[key]) + ast.literal_eval(line)
-        else:
-            key, value = line.split(" ", 1)
-            entry[key] = ast.literal_eval(value)
-    return entries
-
-
-def test_the_english_catalog_is_complete_and_compiled() -> None:
-    entries = read_catalog(LOCALE / "django.po")
-    assert len(entries) > 200
-    with open(LOCALE / "django.mo", "rb") as mo:
-        compiled = gettext.GNUTranslations(mo)
-    for entry in entries:
-        assert not entry.get("fuzzy"), entry
-        if entry["msgid"] == "":
-            continue  # the header
-        msgstrs = [v for k, v in entry.items() if k.startswith("msgstr")]
-        assert msgstrs and all(msgstrs), f"untranslated: {entry['msgid']}"
-        msgid = f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else str(entry["msgid"])
-        if "msgid_plural" in entry:
-            assert compiled.ngettext(msgid, str(entry["msgid_plural"]), 2) == entry["msgstr[1]"], "recompile django.mo"
-        else:
-            assert compiled.gettext(msgid) == entry["msgstr"], f"django.mo is stale: {msgid}"
-    # Every reason template is in the catalog, the plural ones as plural entries (reasons._plural_msgids).
-    plural = {str(e["msgid"]) for e in entries if "msgid_plural" in e}
-    singular = {str(e["msgid"]) for e in entries if "msgid_plural" not in e}
-    for template in reasons.TEMPLATES:
-        assert template.zh in (plural if template.count else singular), template.zh
-    assert not any(HAN.search(str(e.get("msgstr", ""))) and "亿" not in str(e.get("msgstr")) for e in entries)

@@ -3,10 +3,7 @@ default), what is stored stays Chinese, and the English catalog is complete and 
 
 from __future__ import annotations
 
-import ast
-import gettext
 import io
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -24,7 +21,6 @@ from keyprojects.reports.weeks import IsoWeek
 
 pytestmark = pytest.mark.django_db
 W13, W14 = IsoWeek(2024, 13), IsoWeek(2024, 14)
-LOCALE = Path(__file__).resolve().parents[1] / "locale" / "en" / "LC_MESSAGES"
 FORM = {
     "version": "0",
     "investment_year_wan": "1.2亿元",
@@ -131,46 +127,3 @@ def test_excel_template_in_english_reads_back(world: World) -> None:
     page = login(world).post(reverse("reports:upload"), {"week": "2024-W14", "file": upload}).content.decode()
     assert "2024-W14：已保存1行，未变化0行，未填写0行，有错误0行。" in page
     assert WeeklyReport.objects.get(week_start=W14.monday).investment_total_wan == 5500
-
-
-# --- the catalog -----------------------------------------------------------------------------------------------------
-
-
-def read_catalog(path: Path) -> list[dict[str, object]]:
-    """The entries of a .po file: msgctxt, msgid, msgid_plural, msgstr / msgstr[n] and whether it is fuzzy."""
-    entries: list[dict[str, object]] = []
-    entry: dict[str, object] = {}
-    key = ""
-    for line in [*path.read_text(encoding="utf-8").splitlines(), ""]:
-        if not line.strip():
-            if entry:
-                entries.append(entry)
-            entry, key = {}, ""
-        elif line.startswith("#,"):
-            entry["fuzzy"] = "fuzzy" in line
-        elif line.startswith("#"):
-            continue
-        elif line.startswith('"'):
-            entry[key] = str(entry[key]) + ast.literal_eval(line)
-        else:
-            key, value = line.split(" ", 1)
-            entry[key] = ast.literal_eval(value)
-    return entries
-
-
-def test_the_english_catalog_is_complete_and_compiled() -> None:
-    entries = read_catalog(LOCALE / "django.po")
-    assert len(entries) > 150
-    with open(LOCALE / "django.mo", "rb") as mo:
-        compiled = gettext.GNUTranslations(mo)
-    for entry in entries:
-        assert not entry.get("fuzzy"), entry
-        if entry["msgid"] == "":
-            continue  # the header
-        msgstrs = [v for k, v in entry.items() if k.startswith("msgstr")]
-        assert msgstrs and all(msgstrs), f"untranslated: {entry['msgid']}"
-        msgid = f"{entry['msgctxt']}\x04{entry['msgid']}" if "msgctxt" in entry else str(entry["msgid"])
-        if "msgid_plural" in entry:
-            assert compiled.ngettext(msgid, str(entry["msgid_plural"]), 2) == entry["msgstr[1]"], "recompile django.mo"
-        else:
-            assert compiled.gettext(msgid) == entry["msgstr"], f"django.mo is stale: {msgid}"
