@@ -19,7 +19,7 @@ from keyprojects.accounts.access import require_perm, require_region_in_scope
 from keyprojects.accounts.permissions import PLAN_APPROVE, PROJECT_CHANGE, PROJECT_DELETE
 from keyprojects.audit.actions import Actor, record, record_create, snapshot
 from keyprojects.audit.models import AuditAction
-from keyprojects.core import clock, editing
+from keyprojects.core import clock, editing, locks
 from keyprojects.projects.choices import STAGE_ORDER, MilestoneKind, PlanStatus, Stage
 from keyprojects.projects.models import (
     AnnualPlan,
@@ -102,6 +102,7 @@ def do_update_project(actor: Actor, project: Project, expected_version: int | No
 @transaction.atomic
 def do_delete_project(actor: Actor, project: Project, expected_version: int | None) -> None:
     _authorise_project(actor, PROJECT_DELETE, project.region)
+    locks.hold(locks.PROJECT_RATINGS, shared=True)  # not while a rating run writes this project's row
     editing.delete(actor, Project, project.pk, expected_version, ("code", *PROJECT_FIELDS))
 
 

@@ -25,10 +25,8 @@ fields that change — or leave a project unchanged, and which are refused and w
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import uuid
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -43,6 +41,7 @@ from keyprojects.accounts.permissions import PLAN_APPROVE, PROJECT_CHANGE, has_p
 from keyprojects.audit.actions import Actor, display_value, insert_rows, record, record_many, snapshot
 from keyprojects.audit.models import AuditAction
 from keyprojects.core import clock
+from keyprojects.core.memory import fewer_collections
 from keyprojects.directory.models import Person, Unit
 from keyprojects.projects.actions import (
     PROJECT_FIELDS,
@@ -186,7 +185,7 @@ def iter_import_list(actor: Actor, result: ParseResult, *, strict: bool = False,
     if report.aborted:
         return report
     try:
-        with _fewer_collections(), transaction.atomic():
+        with fewer_collections(), transaction.atomic():
             yield from _write(actor, items, report)
             if dry_run:
                 raise _Dry
@@ -196,21 +195,6 @@ def iter_import_list(actor: Actor, result: ParseResult, *, strict: bool = False,
     report.outcomes.sort(key=lambda o: o.row)
     report.issues.sort(key=_issue_order)
     return report
-
-
-@contextmanager
-def _fewer_collections() -> Iterator[None]:
-    """Python's cyclic collector rescans every live object as an import allocates 100,000 model objects: 20% of the
-    time of a province's list. Objects alive before the import (Django, the parsed rows) are frozen out of its scans
-    and the youngest generation is collected less often while the import runs; both are restored afterwards."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(max(threshold[0], 50_000), threshold[1], threshold[2])
-    try:
-        yield
-    finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
 
 
 def _issue_order(issue: Issue) -> tuple[bool, int, int, str]:

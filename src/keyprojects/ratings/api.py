@@ -260,6 +260,6 @@ def run_week(request: HttpRequest, payload: RunIn) -> dict[str, Any]:
         "week": str(result.week),
         "projects": result.projects,
         "counts": result.counts,
-        "escalations": len(result.escalations),
+        "escalations": len(result.escalation_ids),
         "summary": result.summary(),
     }

@@ -21,11 +21,11 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from functools import cached_property, lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -189,6 +189,11 @@ class Rules:
     def weights(self) -> dict[str, float]:
         return {c: float(getattr(self, f"weight_{c}")) for c in COMPONENTS}
 
+    @cached_property
+    def weight_list(self) -> tuple[float, ...]:
+        """The weights in the order of COMPONENTS."""
+        return tuple(self.weights[c] for c in COMPONENTS)
+
     def params(self) -> dict[str, Any]:
         return {p.name: getattr(self, p.name) for p in PARAMS}
 
@@ -226,7 +231,7 @@ class Inputs:
     year: int  # the plan year: the ISO year of the week
     week_end: dt.date  # Sunday of the week
     plan_wan: float | None
-    curve: list[float] | None = None
+    curve: Sequence[float] | None = None  # cumulative share of the plan at each month's end
     invested_wan: float | None = None  # C; None when the project has no report this year
     invested_before_wan: float | None = None  # C as of the week `momentum_weeks` earlier; None = nothing yet
     milestones: list[MilestoneDue] = field(default_factory=list)
@@ -253,7 +258,7 @@ def clamp(value: float, low: float = 0.0, high: float = 1.0) -> float:
     return max(low, min(high, value))
 
 
-def plan_fraction(day: dt.date, year: int, curve: list[float] | None = None) -> float:
+def plan_fraction(day: dt.date, year: int, curve: Sequence[float] | None = None) -> float:
     """Share of the year's plan due by the end of `day`: linear in the days of the year, or the monthly curve
     (cumulative share at each month's end) interpolated linearly inside the month."""
     if day.year < year:
@@ -284,56 +289,66 @@ def _months_after(day: dt.date, months: int) -> dt.date:
     return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@lru_cache(maxsize=4096)
+def _fractions(week_end: dt.date, year: int, curve: tuple[float, ...] | None, weeks: int) -> tuple[float, float]:
+    """f(w) and f(w) − f(w − weeks): the same for every project of a week that shares a curve (most have none)."""
+    f_now = plan_fraction(week_end, year, curve)
+    return f_now, f_now - plan_fraction(week_end - dt.timedelta(weeks=weeks), year, curve)
+
+
 def compute(rules: Rules, inp: Inputs) -> Outcome:
-    """Components, score, reasons and hard-red reasons of one project for one week."""
-    values: dict[str, float | None] = dict.fromkeys(COMPONENTS)
+    """Components, score, reasons and hard-red reasons of one project for one week. Called once per project and
+    week (tens of thousands of times a run): plain local arithmetic, no helper calls on the common path."""
     reasons: list[str] = []
     hard: list[str] = []
-    f_now = plan_fraction(inp.week_end, inp.year, inp.curve)
+    curve = inp.curve
+    week_end = inp.week_end
+    k = rules.momentum_weeks
+    f_now, delta_f = _fractions(
+        week_end, inp.year, curve if curve is None or isinstance(curve, tuple) else tuple(curve), k
+    )
     invested = inp.invested_wan or 0.0
     plan = inp.plan_wan or 0.0
+    investment = milestones = momentum = problems = reporting = None
 
     # investment
     if plan > 0 and f_now > 0:
         ratio = invested / (plan * f_now)
-        values["investment"] = clamp(ratio)
-        reasons.append(R.INVESTMENT(percent=_pct(ratio)))
+        investment = 0.0 if ratio < 0 else 1.0 if ratio > 1 else ratio
+        reasons.append(_INVESTMENT % {"percent": math.floor(min(ratio, 100.0) * 100 + 0.5)})
     elif not plan:
-        reasons.append(R.NO_PLAN())
+        reasons.append(_NO_PLAN)
 
     # milestones due by the end of the week
-    due = [m for m in inp.milestones if m.planned <= inp.week_end]
-    if due:
-        scores = []
-        for m in sorted(due, key=lambda m: m.planned):
-            met = m.actual is not None and m.actual <= inp.week_end
-            late = ((m.actual if met else inp.week_end) - m.planned).days  # type: ignore[operator]
-            scores.append(clamp(1 - max(late, 0) / rules.milestone_zero_days))
-            if met and late > 0:
-                reasons.append(R.MILESTONE_DONE_LATE(milestone=m.label, days=late))
-            elif not met and late > 0:
-                if rules.hard_milestone_days and late > rules.hard_milestone_days:
-                    hard.append(R.MILESTONE_OVERDUE_HARD(milestone=m.label, days=late, limit=rules.hard_milestone_days))
-                else:
-                    reasons.append(R.MILESTONE_OVERDUE(milestone=m.label, days=late))
-        values["milestones"] = sum(scores) / len(scores)
+    if inp.milestones:
+        due = [m for m in inp.milestones if m.planned <= week_end]
+        if due:
+            total = 0.0
+            for m in sorted(due, key=_planned) if len(due) > 1 else due:
+                met = m.actual is not None and m.actual <= week_end
+                late = ((m.actual if met else week_end) - m.planned).days  # type: ignore[operator]
+                total += clamp(1 - max(late, 0) / rules.milestone_zero_days)
+                if met and late > 0:
+                    reasons.append(R.MILESTONE_DONE_LATE(milestone=m.label, days=late))
+                elif not met and late > 0:
+                    if rules.hard_milestone_days and late > rules.hard_milestone_days:
+                        hard.append(
+                            R.MILESTONE_OVERDUE_HARD(milestone=m.label, days=late, limit=rules.hard_milestone_days)
+                        )
+                    else:
+                        reasons.append(R.MILESTONE_OVERDUE(milestone=m.label, days=late))
+            milestones = total / len(due)
 
     # momentum over the last weeks
-    k = rules.momentum_weeks
-    before_end = inp.week_end - dt.timedelta(weeks=k)
-    delta_f = f_now - plan_fraction(before_end, inp.year, inp.curve)
     if plan > 0 and delta_f > 0:
-        delta_c = invested - (inp.invested_before_wan or 0.0)
-        ratio = delta_c / (plan * delta_f)
-        values["momentum"] = clamp(ratio)
-        reasons.append(R.MOMENTUM(weeks=k, percent=_pct(max(ratio, 0))))
+        ratio = (invested - (inp.invested_before_wan or 0.0)) / (plan * delta_f)
+        momentum = 0.0 if ratio < 0 else 1.0 if ratio > 1 else ratio
+        reasons.append(_MOMENTUM % {"weeks": k, "percent": math.floor(min(max(ratio, 0), 100.0) * 100 + 0.5)})
 
     # problems
-    if inp.problems is not None:
-        p = inp.problems
-        values["problems"] = max(
-            0.0, 1 - rules.problem_overdue_weight * p.overdue_open - rules.problem_open_weight * p.open
-        )
+    p = inp.problems
+    if p is not None:
+        problems = max(0.0, 1 - rules.problem_overdue_weight * p.overdue_open - rules.problem_open_weight * p.open)
         if p.open and p.overdue_open:
             reasons.append(R.PROBLEMS_OPEN_OVERDUE(open=p.open, overdue=p.overdue_open))
         elif p.open:
@@ -342,21 +357,28 @@ def compute(rules: Rules, inp: Inputs) -> Outcome:
             hard.append(R.PROBLEM_OVERDUE_HARD(days=p.max_overdue_days, limit=rules.hard_problem_days))
 
     # reporting
-    if inp.report == "on_time":
-        values["reporting"] = 1.0
-    elif inp.report == "late":
-        values["reporting"] = rules.late_value
-        reasons.append(R.REPORT_LATE())
-    elif inp.report == "missing":
-        values["reporting"] = 0.0
+    report = inp.report
+    if report == "on_time":
+        reporting = 1.0
+    elif report == "late":
+        reporting = rules.late_value
+        reasons.append(_REPORT_LATE)
+    elif report == "missing":
+        reporting = 0.0
         if rules.hard_missing_weeks and inp.weeks_without_report >= rules.hard_missing_weeks:
             hard.append(R.REPORT_MISSING_WEEKS(weeks=inp.weeks_without_report))
         else:
-            reasons.append(R.REPORT_MISSING())
+            reasons.append(_REPORT_MISSING)
 
+    values = {
+        "investment": investment,
+        "milestones": milestones,
+        "momentum": momentum,
+        "problems": problems,
+        "reporting": reporting,
+    }
     total_weight = weighted = 0.0
-    for name, weight in rules.weights.items():
-        value = values[name]
+    for value, weight in zip(values.values(), rules.weight_list, strict=True):  # in the order of COMPONENTS
         if value is not None and weight > 0:
             total_weight += weight
             weighted += weight * value
@@ -367,6 +389,18 @@ def compute(rules: Rules, inp: Inputs) -> Outcome:
     if rules.policy == Policy.NODE_LAG:
         outcome.node_colour = _node_lag(rules, inp, f_now, outcome)
     return outcome
+
+
+# The reasons' stored text, formatted directly in the loop above (see ratings.reasons for the templates).
+_INVESTMENT = R.INVESTMENT.zh
+_MOMENTUM = R.MOMENTUM.zh
+_NO_PLAN = R.NO_PLAN()
+_REPORT_LATE = R.REPORT_LATE()
+_REPORT_MISSING = R.REPORT_MISSING()
+
+
+def _planned(milestone: MilestoneDue) -> dt.date:
+    return milestone.planned
 
 
 def _node_lag(rules: Rules, inp: Inputs, f_now: float, outcome: Outcome) -> str:
@@ -398,8 +432,11 @@ def _node_lag(rules: Rules, inp: Inputs, f_now: float, outcome: Outcome) -> str:
     return colour
 
 
+_ORDER = {str(c.value): order for c, order in COLOUR_ORDER.items()}  # by plain string: no enum lookup per project
+
+
 def worst(a: str, b: str) -> str:
-    return a if COLOUR_ORDER[Colour(a)] >= COLOUR_ORDER[Colour(b)] else b
+    return a if _ORDER[a] >= _ORDER[b] else b
 
 
 def threshold_colour(rules: Rules, score: float | None) -> str:
@@ -416,8 +453,7 @@ def share_count(n: int, share: float) -> int:
     return int((Decimal(n) * Decimal(str(share))).quantize(Decimal(1), rounding=ROUND_HALF_UP))
 
 
-@dataclass(frozen=True, slots=True)
-class Placed:
+class Placed(NamedTuple):
     rank: int | None  # competition ranking (1, 2, 2, 4) by score; None without a score
     size: int  # projects with a score in the group
     rank_colour: str  # the colour the rank policy gives
@@ -426,28 +462,25 @@ class Placed:
 def rank_group(rules: Rules, members: Iterable[tuple[int, float | None]]) -> dict[int, Placed]:
     """Rank a comparison group by score. Top `rank_blue_share` blue, bottom `rank_red_share` red (each rounded half
     up); projects with equal scores get the same rank and the better of their colours."""
+    members = list(members)
     scored = sorted(((pid, s) for pid, s in members if s is not None), key=lambda m: (-m[1], m[0]))
     n = len(scored)
     n_blue = share_count(n, rules.rank_blue_share)
     n_red = min(share_count(n, rules.rank_red_share), n - n_blue)
-    by_score: dict[float, str] = {}
-    colours = []
-    for i, (_pid, score) in enumerate(scored):
-        colour = Colour.BLUE if i < n_blue else Colour.RED if i >= n - n_red else Colour.YELLOW
-        colours.append(colour)
-        best = by_score.get(score)
-        if best is None or COLOUR_ORDER[Colour(colour)] < COLOUR_ORDER[Colour(best)]:
-            by_score[score] = colour
+    first_red = n - n_red
+    # Sorted best first, so the first project of a run of equal scores has the run's best colour and its rank.
     placed: dict[int, Placed] = {}
-    rank = 0
+    shared = Placed(None, n, Colour.NONE)
     previous: float | None = None
     for i, (pid, score) in enumerate(scored):
         if score != previous:
-            rank, previous = i + 1, score
-        placed[pid] = Placed(rank, n, by_score[score])
+            colour = Colour.BLUE if i < n_blue else Colour.RED if i >= first_red else Colour.YELLOW
+            shared, previous = Placed(i + 1, n, colour), score
+        placed[pid] = shared
+    unscored = Placed(None, n, Colour.NONE)
     for pid, maybe in members:
         if maybe is None:
-            placed[pid] = Placed(None, n, Colour.NONE)
+            placed[pid] = unscored
     return placed
 
 

@@ -43,8 +43,9 @@ def test_query_count_does_not_grow_with_the_number_of_projects(world: World) -> 
     listed_projects(world, 30, start=3)
     many = count_queries(lambda: actions.do_rate_week(SYSTEM, W13))
     assert WeeklyRating.objects.filter(week_start=W13.monday).count() == 35  # 33 + the two world projects
-    postgres_setting = 1 if connection.vendor == "postgresql" else 0  # SET LOCAL synchronous_commit
-    assert few == many == (16 if inputs.problems_module() is not None else 15) + postgres_setting
+    # PostgreSQL: synchronous_commit and jit for the transaction; the lock against project deletion (core.locks)
+    postgres_settings = 2 if connection.vendor == "postgresql" else 0
+    assert few == many == (15 if inputs.problems_module() is not None else 14) + postgres_settings
 
 
 def test_recomputing_gives_the_same_rows(world: World) -> None:
@@ -77,6 +78,49 @@ def test_a_weeks_rating_of_the_default_rules(world: World) -> None:
     outside = WeeklyRating.objects.get(project=world.outside.project, week_start=W13.monday)
     assert outside.hard_red and outside.colour == Colour.RED
     assert outside.reason_list[0] == "【直接红牌】连续13周未报送周报"
+
+
+def test_a_deleted_projects_ratings_go_with_it(world: World) -> None:
+    """The ratings table has no database-level foreign keys (docs/decisions.md): Django's cascade removes them."""
+    from keyprojects.projects.actions import do_delete_project
+
+    actions.do_rate_week(SYSTEM, W12)
+    actions.do_rate_week(SYSTEM, W13)
+    project = world.inside.project
+    assert WeeklyRating.objects.filter(project=project).count() == 2
+    do_delete_project(actor(world, Role.ADMIN), project, project.version)
+    assert not WeeklyRating.objects.filter(project_id=project.pk).exists()
+    assert WeeklyRating.objects.filter(project=world.outside.project).count() == 2
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite lets one transaction write at a time")
+def test_a_rating_run_waits_for_a_project_deletion_in_progress(world: World) -> None:
+    """While another transaction deletes a project (holding the lock shared), a rating run cannot start writing."""
+    import psycopg
+    from django.db import OperationalError, transaction
+
+    from keyprojects.core import locks
+
+    actions.ensure_default_rule_set(SYSTEM)  # not a rating: its lock would last as long as the test's transaction
+    settings = connection.settings_dict
+    other = psycopg.connect(
+        dbname=settings["NAME"],
+        user=settings["USER"],
+        host=settings["HOST"] or None,
+        port=settings["PORT"] or None,
+        password=settings["PASSWORD"] or None,
+    )
+    try:
+        with other.transaction():
+            other.execute("SELECT pg_advisory_xact_lock_shared(%s)", [locks.PROJECT_RATINGS])
+            with pytest.raises(OperationalError, match="lock timeout"), transaction.atomic():
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL lock_timeout = '200ms'")
+                actions.do_rate_week(SYSTEM, W13)
+        with transaction.atomic():
+            assert actions.do_rate_week(SYSTEM, W13).projects == 2  # the deletion ended: the run goes ahead
+    finally:
+        other.close()
 
 
 def test_rank_policy_gives_the_configured_shares(world: World) -> None:
@@ -170,7 +214,7 @@ def test_red_two_weeks_is_supervised_and_two_more_weeks_is_summoned(world: World
         ("寒亭年产10万吨新材料项目", EscalationKind.SUMMONS),
         ("潍城年产10万吨新材料项目", EscalationKind.SUMMONS),
     }
-    assert actions.do_rate_week(SYSTEM, W13).escalations == []  # once per streak
+    assert actions.do_rate_week(SYSTEM, W13).escalation_ids == []  # once per streak
     assert Escalation.objects.count() == 4
     recipients = actions.escalation_recipients(list(Escalation.objects.filter(project=world.inside.project)))
     by_kind = {

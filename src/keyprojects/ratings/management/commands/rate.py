@@ -42,5 +42,5 @@ class Command(BaseCommand):
         self.stdout.write("  " + _("红牌 %(n)s") % {"n": c.get("red", 0)})
         if c.get("none"):
             self.stdout.write("  " + _("未评定 %(n)s") % {"n": c["none"]})
-        self.stdout.write("  " + _("新增督办/约谈 %(n)s") % {"n": len(result.escalations)})
+        self.stdout.write("  " + _("新增督办/约谈 %(n)s") % {"n": len(result.escalation_ids)})
         self.stdout.write("  " + _("用时 %(seconds)s 秒") % {"seconds": f"{result.seconds:.2f}"})
