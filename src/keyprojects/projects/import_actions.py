@@ -42,6 +42,7 @@ from keyprojects.audit.actions import Actor, display_value, insert_rows, record,
 from keyprojects.audit.models import AuditAction
 from keyprojects.core import clock
 from keyprojects.core.memory import fewer_collections
+from keyprojects.core.statistics import BULK_LOAD_ROWS, refresh_planner_statistics
 from keyprojects.directory.models import Person, Unit
 from keyprojects.projects.actions import (
     PROJECT_FIELDS,
@@ -190,6 +191,8 @@ def iter_import_list(actor: Actor, result: ParseResult, *, strict: bool = False,
             if dry_run:
                 raise _Dry
         report.written = True
+        if sum(1 for item in items if item.new_project is not None) >= BULK_LOAD_ROWS:
+            refresh_planner_statistics(Project, AnnualPlan, PlanVersion, StageTransition)
     except _Dry:
         pass
     report.outcomes.sort(key=lambda o: o.row)

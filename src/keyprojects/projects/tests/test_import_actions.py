@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 
 from keyprojects.accounts.choices import Role
 from keyprojects.audit.actions import Actor
@@ -152,6 +153,33 @@ def test_an_interrupted_import_leaves_the_database_unchanged(monkeypatch: pytest
     assert AuditEntry.objects.count() == entries
     monkeypatch.setattr(import_actions, "record_many", real)
     assert do_import_list(SYSTEM, parse_list_file(WEIFANG)).count("create") == 80
+
+
+def test_a_large_import_refreshes_the_planners_statistics(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From BULK_LOAD_ROWS new projects on (80 here), the tables written are analysed once the import is written;
+    not for a dry run, nor below the threshold."""
+    refreshed: list[tuple[str, ...]] = []
+    def record(*models: type) -> None:
+        refreshed.append(tuple(m.__name__ for m in models))
+
+    monkeypatch.setattr(import_actions, "refresh_planner_statistics", record)
+    monkeypatch.setattr(import_actions, "BULK_LOAD_ROWS", 80)
+    do_import_list(SYSTEM, parse_list_file(WEIFANG), dry_run=True)
+    do_import_list(SYSTEM, parse_list(xlsx_bytes(small_list()), "list.xlsx"))
+    assert refreshed == []
+    do_import_list(SYSTEM, parse_list_file(WEIFANG))
+    assert refreshed == [("Project", "AnnualPlan", "PlanVersion", "StageTransition")]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="SQLite plans without statistics")
+def test_refreshed_statistics_count_the_new_rows() -> None:
+    from keyprojects.core.statistics import refresh_planner_statistics
+
+    do_import_list(SYSTEM, parse_list_file(WEIFANG))
+    refresh_planner_statistics(Project)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE relname = %s", [Project._meta.db_table])
+        assert cursor.fetchone()[0] == Project.objects.count() == 80
 
 
 def test_a_dry_run_reports_what_would_happen_and_writes_nothing() -> None:
