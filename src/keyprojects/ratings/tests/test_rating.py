@@ -247,6 +247,25 @@ def test_escalations_send_one_notice_each(world: World, django_capture_on_commit
     assert actions.notify_escalations([escalation.pk]) == 0  # already notified
 
 
+@pytest.mark.skipif(
+    importlib.util.find_spec("keyprojects.notifications.actions") is None, reason="notifications room not installed"
+)
+def test_a_notice_that_did_not_go_out_is_sent_by_the_next_rating(
+    world: World, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from keyprojects.notifications.models import Notice
+
+    for week in (10, 11):
+        with django_capture_on_commit_callbacks(execute=False):  # the process died before the notices went out
+            actions.do_rate_week(SYSTEM, IsoWeek(2024, week))
+    assert Escalation.objects.filter(notice_id__isnull=True).count() == 2 and not Notice.objects.exists()
+    monkeypatch.setattr(actions, "NOTICE_BATCH", 1)  # a commit per notice: both batches are sent
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_rate_week(SYSTEM, IsoWeek(2024, 12))  # W12 creates nothing new
+    assert Notice.objects.filter(kind="rating_duban").count() == 2
+    assert not Escalation.objects.filter(notice_id__isnull=True).exists()
+
+
 def test_problem_counts_feed_the_problem_component(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     project = world.inside.project
     fake = SimpleNamespace(
