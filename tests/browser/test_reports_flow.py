@@ -86,3 +86,26 @@ def test_supervisor_reads_the_weekly_list_and_a_chart(live_server: Any, page: An
     assert "每周评分与蓝黄红牌" in page.inner_text("#project-rating")
     page.locator("#project-rating").scroll_into_view_if_needed()
     page.screenshot(path=str(artifacts / "project-score-chart.png"), full_page=True)
+
+
+@pytest.mark.parametrize("width", [1440, 1700])
+def test_the_account_buttons_stay_on_screen_in_english(live_server: Any, browser: Any, width: int) -> None:
+    """A district admin (one more button: Users) with a long name, English labels: nothing runs off the right edge."""
+    world = make_world()
+    admin = world.users[Role.REGION_ADMIN]
+    admin.full_name = "潍坊市重大项目服务中心 督导员 张立军"
+    admin.save(update_fields=["full_name"])
+    context = browser.new_context(locale="en-US", viewport={"width": width, "height": 600})
+    page = context.new_page()
+    try:
+        login(page, f"{live_server.url}/accounts/login/?next=/ratings/", admin.username)
+        page.wait_for_selector("#language-switch")
+        assert page.inner_text("nav a.btn >> nth=0") == "Users"
+        for selector in ("#language-switch", "nav form button.btn-light"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None and box["x"] + box["width"] <= width, selector
+        label = page.locator(".kp-user-label")
+        assert label.is_visible() == (width >= 1700)
+        assert label.get_attribute("title") == "潍坊市重大项目服务中心 督导员 张立军 · County administrator"
+    finally:
+        context.close()

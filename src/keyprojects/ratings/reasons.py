@@ -104,6 +104,9 @@ TEMPLATES = (
     RANK,
     OVERRIDE,
 )
+# Reading a line back: the templates that begin with fixed words first, since a template that begins with a word
+# placeholder ("%(milestone)s节点逾期…") would otherwise take "【直接红牌】开工" or "人工调整为黄牌：开工" for its milestone.
+_MATCH_ORDER = (HARD, OVERRIDE, *(t for t in TEMPLATES if t not in (HARD, OVERRIDE)))
 HARD_PREFIX = HARD.zh.split("%")[0]  # 【直接红牌】
 OVERRIDE_PREFIX = OVERRIDE.zh.split("%")[0]  # 人工调整为
 
@@ -182,7 +185,7 @@ def reason_text(line: str) -> str:
     """A stored reason in the reader's language."""
     if is_default_language():
         return line
-    for template in TEMPLATES:
+    for template in _MATCH_ORDER:
         match = template.pattern.fullmatch(line)
         if match is not None:
             return template.translated({k: _value(k, v) for k, v in match.groupdict().items()})
