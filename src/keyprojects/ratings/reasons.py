@@ -105,7 +105,8 @@ TEMPLATES = (
     OVERRIDE,
 )
 # Reading a line back: the templates that begin with fixed words first, since a template that begins with a word
-# placeholder ("%(milestone)s节点逾期…") would otherwise take "【直接红牌】开工" or "人工调整为黄牌：开工" for its milestone.
+# placeholder ("%(milestone)s节点逾期…") would otherwise take "【直接红牌】开工" or "人工调整为黄牌：开工" for
+# its milestone.
 _MATCH_ORDER = (HARD, OVERRIDE, *(t for t in TEMPLATES if t not in (HARD, OVERRIDE)))
 HARD_PREFIX = HARD.zh.split("%")[0]  # 【直接红牌】
 OVERRIDE_PREFIX = OVERRIDE.zh.split("%")[0]  # 人工调整为

@@ -148,7 +148,8 @@ def test_stored_reasons_in_english() -> None:
         assert reasons.reason_text("【直接红牌】开工节点逾期32天（超过30天）") == (
             f"[Direct red card] {start} milestone 32 days overdue (more than 30 days)"
         )
-        assert reasons.reason_text("人工调整为黄牌：开工节点逾期5天") == "Adjusted by hand to Yellow card: 开工节点逾期5天"
+        override = reasons.reason_text("人工调整为黄牌：开工节点逾期5天")
+        assert override == "Adjusted by hand to Yellow card: 开工节点逾期5天"
         assert reasons.reason_text("在市重点项目11个项目中排第10名") == f"Ranked 10 of 11 projects in {city} projects"
         assert (
             reasons.reason_text("人工调整为黄牌：已核实（张三）") == "Adjusted by hand to Yellow card: 已核实（张三）"
