@@ -170,6 +170,10 @@ class _Context:
     page_home: dict[str, Place]
     last_date: tuple[dt.date, str] | None = None
     last_place: Mention | None = None
+    sentence_index: int = 0
+    # A 现场 named in a sentence ("2月26日，潍城区在长松数智产业园项目现场，举行…推进会") and the sentence's index: the
+    # next sentence may report the event there ("推进会上，潍城区28个重大项目集中开工").
+    last_venue: tuple[str, int] | None = None
 
     def collective(self, word: str) -> Place | None:
         level = COLLECTIVE[word]
@@ -371,7 +375,7 @@ def _batch_events(context: _Context, sentence: Sentence, used_money: set[tuple[i
             region = _event_region(context, text, places, clause, trigger.start())
             pairs.append((region, counts[0] if counts else None))
         date, basis = _event_date(context, text, explicit, clause, trigger.start())
-        venue_match = _VENUE_RE.search(text)
+        venue = _venue(context, text)
         for place_info, pair_count in pairs:
             if place_info is None:
                 fallback = context.last_place
@@ -384,13 +388,35 @@ def _batch_events(context: _Context, sentence: Sentence, used_money: set[tuple[i
                 event=_event_name(trigger.group(0)), region=region_name, region_code=code, date=date,
                 date_basis=basis, count=pair_count, total=total if len(pairs) == 1 else None,
                 annual=annual if len(pairs) == 1 else None,
-                venue=venue_match.group(1) if venue_match and "现场" in venue_match.group(1) else None,
+                venue=venue,
                 sentence=sentence, paragraph=sentence.paragraph,
             ))
         for used in (total, annual):
             if used is not None:
                 used_money.add((sentence.start + used.start, sentence.start + used.end))
     return candidates
+
+
+# The opening of a sentence that reports what happened at the meeting or site named just before: 推进会上， 活动现场，
+# 开工仪式上， 会上，
+_AT_THE_MEETING_RE = re.compile(r"^[^，。；]{0,12}?(?:会|仪式|活动)?(?:上|现场|期间)，")
+
+
+def _site_venue(text: str) -> str | None:
+    match = _VENUE_RE.search(text)
+    return match.group(1) if match and "现场" in match.group(1) else None
+
+
+def _venue(context: _Context, text: str) -> str | None:
+    """The site of an event: named in its own sentence, or in the sentence just before when this one opens by
+    referring back to it."""
+    own = _site_venue(text)
+    if own is not None:
+        return own
+    before = context.last_venue
+    if before is not None and before[1] == context.sentence_index - 1 and _AT_THE_MEETING_RE.match(text):
+        return before[0]
+    return None
 
 
 def _after_project_name(text: str, money: Money, named_ends: set[int]) -> bool:
@@ -813,7 +839,8 @@ def extract_facts(page: CleanText, articles: list[Article], matcher: PlaceMatche
         used_money: set[tuple[int, int]] = set()
         candidates: list[_Candidate] = []
         projects: list[_Project] = []
-        for sentence in sentences:
+        for index, sentence in enumerate(sentences):
+            context.sentence_index = index
             candidates.extend(_batch_events(context, sentence, used_money))
             projects.extend(_projects(context, sentence, used_money, projects))
             pipeline = _pipeline(context, sentence)
@@ -825,6 +852,9 @@ def extract_facts(page: CleanText, articles: list[Article], matcher: PlaceMatche
             places = [m for m in matcher.find(sentence.text) if m.place is not None]
             if places:
                 context.last_place = places[-1]
+            venue = _site_venue(sentence.text)
+            if venue is not None:
+                context.last_venue = (venue, index)
         facts.extend(_event_fact(group) for group in _merge_events(candidates))
         facts.extend(_project_facts(projects))
         target = _target(context, sentences, used_money)

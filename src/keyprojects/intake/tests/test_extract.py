@@ -26,6 +26,19 @@ def test_one_line_signing_event_in_wan_with_published_date() -> None:
     }]
 
 
+def test_the_site_named_in_the_sentence_before_is_the_events_venue() -> None:
+    text = (
+        "3月5日，寿光市在晨鸣纸业产业园项目现场，举行一季度重点项目建设推进会。"
+        "推进会上，寿光市15个重大项目集中开工，总投资52亿元。"
+        "寿光市在会议中心召开总结会。会后，寿光市另有3个项目集中签约，总投资6亿元。"
+    )
+    events = facts(text, dt.date(2024, 3, 6), kind="batch_event")
+    assert [(e["event"], e["project_count"], e.get("venue")) for e in events] == [
+        ("集中开工", 15, "晨鸣纸业产业园项目现场"),
+        ("集中签约", 3, None),  # 会后 does not refer back to a site, and a 会议中心 is not one
+    ]
+
+
 def test_production_event_of_another_province_and_chinese_numerals() -> None:
     text = "昨天（6月30日），江苏常州十二个重点项目集中投产，总投资三十五亿元。"
     assert facts(text, dt.date(2022, 7, 1)) == [{
