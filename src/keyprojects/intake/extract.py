@@ -361,6 +361,11 @@ def _batch_events(context: _Context, sentence: Sentence, used_money: set[tuple[i
         if not counts and total is None:
             if not strong or not explicit or re.search(r"一批", clause.text):
                 continue
+        if not counts and not strong:
+            if any(clause.start < end <= trigger.start() for end in named_ends):
+                continue  # 长江…建设项目今天开工，项目总投资5.97亿元: one named project starts; its amount is its own
+            if text.startswith("的", trigger.end()):
+                continue  # 这是今年我国开工的首条特高压工程: describes a project, reports no event
         if re.search(r"一批", clause.text) and not counts and total is None:
             continue
         # Places: one event per place+count pair when several share the trigger.

@@ -39,6 +39,20 @@ def test_the_site_named_in_the_sentence_before_is_the_events_venue() -> None:
     ]
 
 
+def test_one_named_project_starting_is_a_project_fact_not_a_batch() -> None:
+    text = (
+        "记者从省交通运输厅了解到，潍坊至烟台高速公路改扩建工程今天（5月6日）开工建设，项目总投资98.6亿元，工期4年。"
+        "这是今年全省开工的首条高速改扩建工程，工程总投资居全省首位。"
+    )
+    found = facts(text, dt.date(2024, 5, 6))
+    assert [f["kind"] for f in found] == ["project"]
+    assert (found[0]["name"], found[0]["investment_wan"]) == ("潍坊至烟台高速公路改扩建工程", 986000)
+    # A count keeps a described start an event: 此次开工的项目共有28个
+    text = "3月1日，临朐县一季度重点项目集中开工。此次开工的项目共有28个，总投资96亿元。"
+    [event] = facts(text, dt.date(2024, 3, 1), kind="batch_event")
+    assert (event["region"], event["project_count"], event["total_investment_wan"]) == ("临朐县", 28, 960000)
+
+
 def test_production_event_of_another_province_and_chinese_numerals() -> None:
     text = "昨天（6月30日），江苏常州十二个重点项目集中投产，总投资三十五亿元。"
     assert facts(text, dt.date(2022, 7, 1)) == [{
