@@ -174,6 +174,8 @@ class _Context:
     # A 现场 named in a sentence ("2月26日，潍城区在长松数智产业园项目现场，举行…推进会") and the sentence's index: the
     # next sentence may report the event there ("推进会上，潍城区28个重大项目集中开工").
     last_venue: tuple[str, int] | None = None
+    # The project names of the sentence before: "该工程…总投资357.36亿元" refers back to one of them.
+    previous_names: list[str] = field(default_factory=list)
 
     def collective(self, word: str) -> Place | None:
         level = COLLECTIVE[word]
@@ -598,6 +600,9 @@ def _project_region(context: _Context, name: str, sentence: Sentence) -> tuple[s
     return None, None
 
 
+_REFERS_BACK_RE = re.compile(r"(?:该|这个|此|这一)?(?:项目|工程)")
+
+
 def _projects(context: _Context, sentence: Sentence, used_money: set[tuple[int, int]],
               known: list[_Project]) -> list[_Project]:
     text = sentence.text
@@ -626,6 +631,10 @@ def _projects(context: _Context, sentence: Sentence, used_money: set[tuple[int, 
                 name = own[-1][2]
             elif earlier:
                 name = earlier[0][2]
+            elif _REFERS_BACK_RE.match(text) and context.previous_names and (
+                not known or known[-1].name not in context.previous_names
+            ):
+                name = context.previous_names[-1]  # the last named: 国家重点工程，X工程开工。工程总投资…
             elif known:
                 name = known[-1].name
         if name is None:
@@ -860,6 +869,7 @@ def extract_facts(page: CleanText, articles: list[Article], matcher: PlaceMatche
             venue = _site_venue(sentence.text)
             if venue is not None:
                 context.last_venue = (venue, index)
+            context.previous_names = [name for _start, _end, name in _name_phrases(sentence.text)]
         facts.extend(_event_fact(group) for group in _merge_events(candidates))
         facts.extend(_project_facts(projects))
         target = _target(context, sentences, used_money)

@@ -53,6 +53,15 @@ def test_one_named_project_starting_is_a_project_fact_not_a_batch() -> None:
     assert (event["region"], event["project_count"], event["total_investment_wan"]) == ("临朐县", 28, 960000)
 
 
+def test_the_amount_of_the_project_named_in_the_sentence_before() -> None:
+    text = (
+        "今天（9月3日），省重点水利工程——潍坊峡山水库增容工程通过竣工验收。"
+        "该工程集防洪、供水、灌溉等效益于一体，工程总投资12.5亿元。"
+    )
+    [project] = facts(text, dt.date(2024, 9, 3), kind="project")
+    assert (project["name"], project["investment_wan"]) == ("潍坊峡山水库增容工程", 125000)
+
+
 def test_production_event_of_another_province_and_chinese_numerals() -> None:
     text = "昨天（6月30日），江苏常州十二个重点项目集中投产，总投资三十五亿元。"
     assert facts(text, dt.date(2022, 7, 1)) == [{
