@@ -15,7 +15,7 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from benchlib import bench_database, timed
+from benchlib import approved_plans, bench_database, timed
 
 N_PROJECTS = 20_000
 N_UNITS = 300
@@ -24,11 +24,11 @@ GOAL_SECONDS = 30
 
 
 def build(rng: random.Random) -> None:
-    from django.db import connection, transaction
+    from django.db import transaction
 
     from keyprojects.directory.models import Person, Unit
     from keyprojects.problems.models import Problem
-    from keyprojects.projects.models import AnnualPlan, PlanVersion, Project
+    from keyprojects.projects.models import Project
     from keyprojects.regions.models import Region
     from keyprojects.reports.models import WeeklyReport
     from keyprojects.reports.weeks import IsoWeek
@@ -59,27 +59,7 @@ def build(rng: random.Random) -> None:
             ],
             batch_size=2000,
         )
-        plans = AnnualPlan.objects.bulk_create([AnnualPlan(project=p, year=2024) for p in projects], batch_size=2000)
-        versions = PlanVersion.objects.bulk_create(
-            [
-                PlanVersion(
-                    plan=plan,
-                    number=1,
-                    status="approved",
-                    planned_investment_wan=Decimal(rng.randrange(1000, 100000, 100)),
-                )
-                for plan in plans
-            ],
-            batch_size=2000,
-        )
-        table = connection.ops.quote_name(AnnualPlan._meta.db_table)
-        vtable = connection.ops.quote_name(PlanVersion._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET original_id = (SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id), "  # noqa: S608
-                f"baseline_id = (SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id), "
-                f"current_id = (SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id)"
-            )
+        versions = approved_plans(projects, rng)
         reports = []
         for project, version in zip(projects, versions, strict=True):
             pace = rng.uniform(0.3, 1.3)

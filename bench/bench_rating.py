@@ -143,9 +143,10 @@ def build(count: int) -> None:
     """20,000 listed projects across the province's counties, with what the rating reads, in bulk."""
     import random
 
-    from django.db import connection, transaction
+    from benchlib import approved_plans
+    from django.db import transaction
 
-    from keyprojects.projects.models import AnnualPlan, Milestone, PlannedMilestone, PlanVersion, Project
+    from keyprojects.projects.models import Milestone, PlannedMilestone, Project
     from keyprojects.regions.models import Region
     from keyprojects.reports.models import WeeklyReport
     from keyprojects.reports.weeks import IsoWeek
@@ -168,27 +169,7 @@ def build(count: int) -> None:
             ],
             batch_size=2000,
         )
-        plans = AnnualPlan.objects.bulk_create([AnnualPlan(project=p, year=2024) for p in projects], batch_size=2000)
-        versions = PlanVersion.objects.bulk_create(
-            [
-                PlanVersion(
-                    plan=plan,
-                    number=1,
-                    status="approved",
-                    planned_investment_wan=Decimal(rng.randrange(1000, 100000, 100)),
-                )
-                for plan in plans
-            ],
-            batch_size=2000,
-        )
-        table = connection.ops.quote_name(AnnualPlan._meta.db_table)
-        vtable = connection.ops.quote_name(PlanVersion._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET original_id = (SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id), "  # noqa: S608
-                f"baseline_id = (SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id), "
-                f"current_id = (SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id)"
-            )
+        versions = approved_plans(projects, rng)
         planned = []
         actual = []
         for project, version in zip(projects, versions, strict=True):

@@ -7,11 +7,14 @@ The database is Django's test database (`test_<name>`), created empty and migrat
 from __future__ import annotations
 
 import os
+import random
 import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "keyprojects.config.settings")
@@ -48,3 +51,28 @@ def timed(label: str, func: Callable[[], object], repeat: int = 5) -> float:
         best = min(best, time.perf_counter() - start)
     print(f"  {label:<55} {best * 1000:9.1f} ms")
     return best
+
+
+def approved_plans(projects: list[Any], rng: random.Random, year: int = 2024) -> list[Any]:
+    """A year's plan for each project with one approved version (1,000–100,000万元) as original, baseline and current,
+    in bulk; returns the versions in the order of the projects."""
+    from django.db import connection
+
+    from keyprojects.projects.models import AnnualPlan, PlanVersion
+
+    plans = AnnualPlan.objects.bulk_create([AnnualPlan(project=p, year=year) for p in projects], batch_size=2000)
+    versions = PlanVersion.objects.bulk_create(
+        [
+            PlanVersion(
+                plan=plan, number=1, status="approved", planned_investment_wan=Decimal(rng.randrange(1000, 100000, 100))
+            )
+            for plan in plans
+        ],
+        batch_size=2000,
+    )
+    table = connection.ops.quote_name(AnnualPlan._meta.db_table)
+    vtable = connection.ops.quote_name(PlanVersion._meta.db_table)
+    chosen = f"(SELECT id FROM {vtable} v WHERE v.plan_id = {table}.id)"  # noqa: S608 - table names only
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET original_id = {chosen}, baseline_id = {chosen}, current_id = {chosen}")
+    return versions
